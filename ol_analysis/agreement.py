@@ -190,7 +190,7 @@ def _marginals(coincidences: Coincidences) -> dict[Hashable, float]:
     return totals
 
 
-# --- squared difference functions, one factory per level -------------------------------------------
+# --- squared difference functions, one factory per level
 # Each factory sees the marginals first: the ordinal metric depends on them, and the others use
 # them to reject values their level cannot measure before any arithmetic happens.
 

@@ -1,0 +1,3 @@
+from ol_analysis.cli import main
+
+main()

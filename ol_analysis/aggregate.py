@@ -1,0 +1,183 @@
+"""Cross-case aggregation: pure functions over a loaded study (no I/O, no printing)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from ol_analysis.errors import UsageError
+from ol_analysis.framework import Group
+from ol_analysis.study import Case, Study
+
+
+def _record_codes(record: Any, field_id: str) -> list[str]:
+    value = getattr(record, field_id, None)
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else [value]
+
+
+def counted_records(group: Group, case: Case) -> list[Any]:
+    """The records of a group that count: all, or those whose status is a counting one."""
+    records = case.items(group.path)
+    if group.status is None:
+        return records
+    counting = set(group.status.counts)
+    return [r for r in records if getattr(r, group.status.field, None) in counting]
+
+
+def cases_with_code(study: Study, group: Group, field_id: str | None, code: str) -> list[str]:
+    """Ids of the cases that code ``code`` in a group (or in a record field of it)."""
+    found = []
+    for case in study:
+        if field_id is None:
+            present = code in case.codes(group.path)
+        else:
+            row_field = group.row_field
+            use_status = (
+                group.status is not None and row_field is not None and field_id == row_field.id
+            )
+            records = counted_records(group, case) if use_status else case.items(group.path)
+            present = any(code in _record_codes(r, field_id) for r in records)
+        if present:
+            found.append(case.id)
+    return found
+
+
+def _cases_with_true(study: Study, group: Group, field_id: str | None) -> list[str]:
+    if field_id is None:
+        return [case.id for case in study if case.scalar(group.path) is True]
+    return [
+        case.id
+        for case in study
+        if any(getattr(r, field_id, None) is True for r in case.items(group.path))
+    ]
+
+
+def _entry(case_ids: list[str]) -> dict[str, Any]:
+    return {"n": len(case_ids), "cases": case_ids}
+
+
+def stats(study: Study) -> dict[str, Any]:
+    """Theme counts per code: ``{"n_cases", "counts": {path: {"n", "cases"}}, "values"}``.
+
+    Every code of the framework is present, zero counts included. Bool groups and bool record
+    fields count under their own path (cases where true); integer, number and text groups are
+    listed per case under ``values``.
+    """
+    counts: dict[str, dict[str, Any]] = {}
+    values: dict[str, dict[str, Any]] = {}
+    for _part, group in study.framework.groups():
+        if group.is_coded:
+            for code in group.codes:
+                counts[code.path] = _entry(cases_with_code(study, group, None, code.id))
+        elif group.kind == "bool":
+            counts[group.path] = _entry(_cases_with_true(study, group, None))
+        elif group.kind in ("integer", "number", "text"):
+            values[group.path] = {
+                case.id: case.scalar(group.path)
+                for case in study
+                if case.scalar(group.path) is not None
+            }
+        for field in group.fields:
+            if field.is_coded:
+                for code in field.codes:
+                    counts[code.path] = _entry(cases_with_code(study, group, field.id, code.id))
+            elif field.type == "bool":
+                counts[field.path] = _entry(_cases_with_true(study, group, field.id))
+    return {"n_cases": len(study), "counts": counts, "values": values}
+
+
+def _resolve_group(study: Study, path: str) -> Group:
+    group = study.framework.group(path)
+    if group is None:
+        known = [g.path for _p, g in study.framework.groups() if g.is_coded or g.kind == "records"]
+        from ol_analysis.diagnostics import did_you_mean
+
+        hint = did_you_mean(path, known)
+        raise UsageError(
+            f"'{path}' is not a group of the framework" + (f"; {hint}" if hint else "")
+        )
+    if not (group.is_coded or (group.kind == "records" and group.row_field is not None)):
+        raise UsageError(f"'{path}' is a {group.kind} group; a matrix needs codes")
+    return group
+
+
+def matrix(
+    study: Study, group: str = "reference.if_then", order_by: str | None = None
+) -> dict[str, Any]:
+    """The case-by-code matrix of a group, as in ``matrix --json``."""
+    target = _resolve_group(study, group)
+    ordered = order_cases(study, order_by) if order_by else list(study)
+    if target.is_coded:
+        rows = [code.id for code in target.codes]
+        cells = {
+            code: {case.id: code in case.codes(target.path) for case in ordered} for code in rows
+        }
+        totals = {code: sum(cells[code].values()) for code in rows}
+    else:
+        row_field = target.row_field
+        assert row_field is not None
+        rows = [code.id for code in row_field.codes]
+        cells = {
+            code: {case.id: _record_cell(target, case, row_field.id, code) for case in ordered}
+            for code in rows
+        }
+        totals = {code: len(cases_with_code(study, target, row_field.id, code)) for code in rows}
+    return {
+        "group": target.path,
+        "rows": rows,
+        "cases": [c.id for c in ordered],
+        "cells": cells,
+        "totals": totals,
+    }
+
+
+def _record_cell(group: Group, case: Case, field_id: str, code: str) -> Any:
+    records = [r for r in case.items(group.path) if code in _record_codes(r, field_id)]
+    if group.status is None:
+        return bool(records)
+    return getattr(records[0], group.status.field) if records else None
+
+
+def order_cases(study: Study, order_by: str) -> list[Case]:
+    """Cases ordered by a profile attribute, a group, or the presence of a code.
+
+    Codes sort in framework order, numbers ascending, presence first; cases without a value
+    come last; ties keep case-id order.
+    """
+    framework = study.framework
+    group = framework.group(order_by)
+    if group is not None:
+        return _order_by_group(study, group)
+    head, _, code = order_by.rpartition(".")
+    owner = framework.group(head)
+    if owner is not None and owner.is_coded and code in {c.id for c in owner.codes}:
+        return sorted(study, key=lambda case: code not in case.codes(owner.path))
+    raise UsageError(
+        f"cannot order by '{order_by}': name a group (profile.team) or a code "
+        f"(course_outcome.outcomes.stability)"
+    )
+
+
+def _order_by_group(study: Study, group: Group) -> list[Case]:
+    if group.is_coded:
+        rank = {code.id: index for index, code in enumerate(group.codes)}
+
+        def by_code(case: Case) -> tuple[int, ...]:
+            ranks = sorted(rank[c] for c in case.codes(group.path))
+            return (0, *ranks) if ranks else (1,)
+
+        return sorted(study, key=by_code)
+    if group.kind in ("integer", "number", "bool", "text"):
+
+        def by_value(case: Case) -> tuple[int, Any]:
+            value = case.scalar(group.path)
+            return (1, 0) if value is None else (0, value if group.kind != "bool" else not value)
+
+        return sorted(study, key=by_value)
+    return sorted(study, key=lambda case: -len(case.items(group.path)))
+
+
+def case_ids(cases: Iterable[Case]) -> list[str]:
+    return [case.id for case in cases]

@@ -1,0 +1,242 @@
+"""The ``ol-analysis`` command line: parses options, calls the public API, prints, exits.
+
+Exit codes: 0 success; 1 the input has problems; 2 usage error or unreadable input.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from ol_analysis.diagnostics import to_json
+from ol_analysis.errors import OlAnalysisError, StudyError, UsageError
+from ol_analysis.reporting import print_diagnostics, summary_line
+
+app = typer.Typer(
+    name="ol-analysis",
+    help="Qualitative multi-case analysis: validate, count and report a coded study.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True, highlight=False)
+out = Console(highlight=False)
+
+
+class Lang(StrEnum):
+    nl = "nl"
+    en = "en"
+
+
+class OutputFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+FrameworkOpt = Annotated[Path, typer.Option("--framework", help="The codebook.", show_default=True)]
+CasesOpt = Annotated[Path, typer.Option("--cases", help="Folder of case files.")]
+LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of labels and chapters.")]
+TemplatesOpt = Annotated[Path, typer.Option("--templates", help="The study's own templates.")]
+OutOpt = Annotated[Path, typer.Option("--out", help="Output folder.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output on stdout.")]
+
+
+def _fail(error: OlAnalysisError) -> NoReturn:
+    if isinstance(error, StudyError):
+        print_diagnostics(err, error.diagnostics)
+        raise typer.Exit(1)
+    err.print(f"[bold red]error:[/] {error}", soft_wrap=True, markup=False)
+    raise typer.Exit(2)
+
+
+def _load(framework: Path, cases: Path) -> Any:
+    from ol_analysis.study import load_study
+
+    return load_study(".", framework=framework, cases=cases)
+
+
+def _print_json(data: object) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+@app.command()
+def validate(
+    files: Annotated[list[Path] | None, typer.Argument(help="Case files (default: all).")] = None,
+    framework: FrameworkOpt = Path("framework.yaml"),
+    cases: CasesOpt = Path("cases"),
+    output_format: Annotated[OutputFormat, typer.Option("--format", help="text or json.")] = (
+        OutputFormat.text
+    ),
+) -> None:
+    """Check the framework and case files; print every problem at its line and column."""
+    from ol_analysis.study import case_files, check_study
+
+    try:
+        check = check_study(framework, files or case_files(cases))
+    except OlAnalysisError as error:
+        _fail(error)
+    if output_format is OutputFormat.json:
+        sys.stdout.write(to_json(check.diagnostics) + "\n")
+    elif check.diagnostics:
+        print_diagnostics(err, check.diagnostics)
+        err.print(summary_line(check.diagnostics, check.files_checked), style="bold")
+    raise typer.Exit(0 if check.ok else 1)
+
+
+@app.command()
+def new(
+    case_id: Annotated[str, typer.Argument(metavar="ID", help="The new case's id, e.g. c12.")],
+    title: Annotated[str, typer.Option("--title", help="The case's title.")],
+    framework: FrameworkOpt = Path("framework.yaml"),
+    cases: CasesOpt = Path("cases"),
+    lang: LangOpt = Lang.nl,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write a scaffold cases/ID.yaml with every part and hints from the codebook."""
+    from ol_analysis.framework import load_framework
+    from ol_analysis.safe_write import write_text_atomic
+    from ol_analysis.scaffold import scaffold, valid_case_id
+
+    try:
+        if not valid_case_id(case_id):
+            raise UsageError(
+                f"'{case_id}' is not a valid case id: use lower-case letters, digits, '-' and '_'"
+            )
+        loaded = load_framework(framework, str(framework))
+        target = cases / f"{case_id}.yaml"
+        if target.exists() and not force:
+            raise UsageError(f"{target} already exists (use --force to overwrite)")
+        cases.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(target, scaffold(loaded, case_id, title, lang=lang.value))
+    except OlAnalysisError as error:
+        _fail(error)
+    err.print(f"wrote {target}", markup=False)
+
+
+@app.command()
+def schema(
+    framework: FrameworkOpt = Path("framework.yaml"),
+    out_file: Annotated[Path | None, typer.Option("--out", help="Write to FILE.")] = None,
+) -> None:
+    """Print the JSON Schema (draft-07) of a case file, for editor autocompletion."""
+    from ol_analysis.framework import load_framework
+    from ol_analysis.safe_write import write_text_atomic
+    from ol_analysis.schema import schema_text
+
+    try:
+        text = schema_text(load_framework(framework, str(framework)))
+        if out_file is None:
+            sys.stdout.write(text)
+            return
+        out_file.parent.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(out_file, text)
+    except OlAnalysisError as error:
+        _fail(error)
+    err.print(f"wrote {out_file}", markup=False)
+
+
+@app.command()
+def stats(
+    framework: FrameworkOpt = Path("framework.yaml"),
+    cases: CasesOpt = Path("cases"),
+    lang: LangOpt = Lang.nl,
+    as_json: JsonOpt = False,
+    all_codes: Annotated[bool, typer.Option("--all", help="Also list codes no case has.")] = False,
+) -> None:
+    """Theme counts per code across the cases, with the cases behind each count."""
+    from ol_analysis.aggregate import stats as compute_stats
+
+    try:
+        study = _load(framework, cases)
+    except OlAnalysisError as error:
+        _fail(error)
+    result = compute_stats(study)
+    if as_json:
+        _print_json(result)
+        return
+    n_cases = result["n_cases"]
+    for part in study.framework.parts:
+        table = Table(title=part.label.get(lang.value), title_justify="left", show_lines=False)
+        table.add_column("code")
+        table.add_column("label")
+        table.add_column("n", justify="right")
+        table.add_column("cases")
+        rows = [
+            (path, entry)
+            for path, entry in result["counts"].items()
+            if path.startswith(f"{part.id}.") and (all_codes or entry["n"])
+        ]
+        for path, entry in rows:
+            code = study.framework.code(path)
+            label = code.label.get(lang.value) if code else path.rsplit(".", 1)[-1]
+            table.add_row(
+                path.removeprefix(f"{part.id}."),
+                label,
+                f"{entry['n']}/{n_cases}",
+                ", ".join(entry["cases"]),
+            )
+        if rows:
+            out.print(table)
+
+
+@app.command()
+def matrix(
+    group: Annotated[str, typer.Argument(help="Dotted group path.")] = "reference.if_then",
+    framework: FrameworkOpt = Path("framework.yaml"),
+    cases: CasesOpt = Path("cases"),
+    lang: LangOpt = Lang.nl,
+    order_by: Annotated[
+        str | None,
+        typer.Option("--order-by", metavar="DOTTED.PATH", help="Order cases by a group or code."),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """The case-by-code matrix of a group (default: the if…then matrix)."""
+    from ol_analysis.aggregate import matrix as compute_matrix
+
+    try:
+        study = _load(framework, cases)
+        result = compute_matrix(study, group, order_by)
+    except OlAnalysisError as error:
+        _fail(error)
+    if as_json:
+        _print_json(result)
+        return
+    owner = study.framework.vocabulary_owner(result["group"])
+    group_obj = study.framework.group(result["group"])
+    vocab = (
+        owner.codes
+        if owner is not None and owner.codes
+        else (group_obj.row_field.codes if group_obj and group_obj.row_field else [])
+    )
+    labels = {c.id: c.label.get(lang.value) for c in vocab}
+    table = Table(title=result["group"], title_justify="left")
+    table.add_column("code")
+    for case_id in result["cases"]:
+        table.add_column(case_id, justify="center")
+    table.add_column("total", justify="right")
+    for row in result["rows"]:
+        cells = [_cell(result["cells"][row][c]) for c in result["cases"]]
+        table.add_row(labels.get(row, row), *cells, str(result["totals"][row]))
+    out.print(table)
+
+
+def _cell(value: object) -> str:
+    if value is True:
+        return "✓"
+    if value in (False, None):
+        return "·"
+    return str(value)
+
+
+def main() -> None:
+    """Entry point of the console script and ``python -m ol_analysis``."""
+    app()

@@ -1,0 +1,352 @@
+"""Reading YAML files safely into plain data with the source position of every key and value.
+
+The tree is built from the parser's events rather than by a YAML constructor, so that
+
+- scalars are resolved by YAML 1.2's core schema *without* underscores in numbers: ``18_25`` and
+  ``0_5`` stay the text an analyst typed (ruamel reads them as 1825 and 5), and ``no`` stays text;
+- anchors, aliases, merge keys and explicit tags are refused before anything is expanded or
+  constructed (ruamel has no guard against alias bombs);
+- duplicate keys are reported at the second occurrence, with the first one named;
+- every key and value keeps its 1-based line and column, addressed by its path in the tree.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml import events as ev
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from ol_analysis.diagnostics import Diagnostic
+
+MAX_FILE_BYTES = 1024 * 1024
+MAX_DEPTH = 64
+
+Loc = tuple[str | int, ...]
+
+
+class YamlInt(int):
+    """An integer that remembers how it was written, so a code id like ``2020`` stays ``2020``."""
+
+    text: str
+
+    def __new__(cls, value: int, text: str) -> YamlInt:
+        obj = super().__new__(cls, value)
+        obj.text = text
+        return obj
+
+
+class YamlFloat(float):
+    """A float that remembers how it was written."""
+
+    text: str
+
+    def __new__(cls, value: float, text: str) -> YamlFloat:
+        obj = super().__new__(cls, value)
+        obj.text = text
+        return obj
+
+
+def source_text(value: object) -> str | None:
+    """The text a plain scalar was written as, for a value read where text is expected."""
+    if isinstance(value, YamlInt | YamlFloat):
+        return value.text
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    return None
+
+
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_TRUE = re.compile(r"^(?:true|True|TRUE)$")
+_FALSE = re.compile(r"^(?:false|False|FALSE)$")
+_INT10 = re.compile(r"^[-+]?[0-9]+$")
+_INT8 = re.compile(r"^0o[0-7]+$")
+_INT16 = re.compile(r"^0x[0-9a-fA-F]+$")
+_FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
+_INF = re.compile(r"^[-+]?\.(?:inf|Inf|INF)$")
+_NAN = re.compile(r"^\.(?:nan|NaN|NAN)$")
+
+
+def resolve_plain_scalar(text: str) -> Any:
+    """YAML 1.2 core schema, minus the underscores some parsers accept in numbers."""
+    if _NULL.match(text):
+        return None
+    if _TRUE.match(text):
+        return True
+    if _FALSE.match(text):
+        return False
+    if _INT10.match(text):
+        return YamlInt(int(text), text)
+    if _INT8.match(text):
+        return YamlInt(int(text[2:], 8), text)
+    if _INT16.match(text):
+        return YamlInt(int(text[2:], 16), text)
+    if _FLOAT.match(text) and any(ch.isdigit() for ch in text):
+        return YamlFloat(float(text), text)
+    if _INF.match(text):
+        return YamlFloat(float("-inf") if text.startswith("-") else float("inf"), text)
+    if _NAN.match(text):
+        return YamlFloat(float("nan"), text)
+    return text
+
+
+@dataclass
+class SourceDocument:
+    """A YAML document as plain data, with where each key and value stands in the file."""
+
+    path: str
+    data: Any
+    key_positions: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    value_positions: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+
+    def position(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
+        """Line and column of the value (or key) at ``loc``, or of its nearest ancestor."""
+        table = self.key_positions if key else self.value_positions
+        current = tuple(loc)
+        while current:
+            if current in table:
+                return table[current]
+            if not key and current in self.key_positions:
+                return self.key_positions[current]
+            current = current[:-1]
+        return self.value_positions.get((), (1, 1))
+
+    def diagnostic(
+        self, loc: Loc, rule: str, message: str, hint: str | None = None, *, key: bool = False
+    ) -> Diagnostic:
+        line, column = self.position(loc, key=key)
+        return Diagnostic(
+            self.path,
+            line,
+            column,
+            rule,
+            message,
+            hint,
+            location=".".join(str(part) for part in loc),
+        )
+
+
+class _Refused(Exception):
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        self.diagnostic = diagnostic
+
+
+class _TreeBuilder:
+    """Builds plain data from parser events, refusing what a case file must not contain."""
+
+    def __init__(self, path: str) -> None:
+        self.doc = SourceDocument(path, None)
+        self.diagnostics: list[Diagnostic] = []
+
+    def _at(self, event: ev.Event) -> tuple[int, int]:
+        mark = event.start_mark
+        return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+
+    def _refuse(self, event: ev.Event, rule: str, message: str, hint: str) -> _Refused:
+        line, column = self._at(event)
+        return _Refused(Diagnostic(self.doc.path, line, column, rule, message, hint))
+
+    def _check_node_event(self, event: ev.NodeEvent) -> None:
+        if isinstance(event, ev.AliasEvent):
+            raise self._refuse(
+                event,
+                "yaml-alias",
+                f"alias '*{event.anchor}' is not allowed in a case file",
+                "write the value out in full where it applies",
+            )
+        if event.anchor is not None:
+            raise self._refuse(
+                event,
+                "yaml-alias",
+                f"anchor '&{event.anchor}' is not allowed in a case file",
+                "remove the anchor and write each value out in full",
+            )
+        tag = getattr(event, "tag", None)
+        if tag is not None and str(tag) not in ("!", ""):
+            raise self._refuse(
+                event,
+                "yaml-tag",
+                f"explicit tag '{tag}' is not allowed",
+                "remove the tag; quote the value if it must be text",
+            )
+
+    def build(self, events: Any) -> None:
+        documents = 0
+        stream = iter(events)
+        for event in stream:
+            if isinstance(event, ev.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise self._refuse(
+                        event,
+                        "yaml-syntax",
+                        "a case file holds one YAML document, found a second ('---')",
+                        "split the documents into separate files",
+                    )
+            elif isinstance(event, ev.NodeEvent):
+                self.doc.value_positions[()] = self._at(event)
+                self.doc.data = self._node(event, stream, (), 0)
+
+    def _node(self, event: ev.Event, stream: Any, loc: Loc, depth: int) -> Any:
+        self._check_node_event(event)  # type: ignore[arg-type]
+        if depth > MAX_DEPTH:
+            raise self._refuse(
+                event, "yaml-syntax", f"nesting deeper than {MAX_DEPTH} levels", "flatten the data"
+            )
+        if isinstance(event, ev.ScalarEvent):
+            if event.style is None and event.implicit[0]:
+                return resolve_plain_scalar(event.value)
+            return event.value
+        if isinstance(event, ev.SequenceStartEvent):
+            return self._sequence(stream, loc, depth)
+        if isinstance(event, ev.MappingStartEvent):
+            return self._mapping(stream, loc, depth)
+        raise self._refuse(event, "yaml-syntax", "unexpected YAML structure", "check the syntax")
+
+    def _sequence(self, stream: Any, loc: Loc, depth: int) -> list[Any]:
+        items: list[Any] = []
+        for event in stream:
+            if isinstance(event, ev.SequenceEndEvent):
+                return items
+            item_loc = (*loc, len(items))
+            self.doc.value_positions[item_loc] = self._at(event)
+            items.append(self._node(event, stream, item_loc, depth + 1))
+        return items
+
+    def _mapping(self, stream: Any, loc: Loc, depth: int) -> dict[str, Any]:
+        mapping: dict[str, Any] = {}
+        for event in stream:
+            if isinstance(event, ev.MappingEndEvent):
+                return mapping
+            self._check_node_event(event)  # type: ignore[arg-type]
+            if not isinstance(event, ev.ScalarEvent):
+                raise self._refuse(
+                    event, "wrong-type", "a key must be plain text", "write the key as a word"
+                )
+            key = event.value
+            if key == "<<" and event.style is None:
+                raise self._refuse(
+                    event,
+                    "yaml-alias",
+                    "merge keys ('<<') are not allowed in a case file",
+                    "write the merged keys out in full",
+                )
+            key_loc = (*loc, key)
+            position = self._at(event)
+            if key in mapping:
+                first_line = self.doc.key_positions[key_loc][0]
+                self.diagnostics.append(
+                    Diagnostic(
+                        self.doc.path,
+                        *position,
+                        "duplicate-key",
+                        f"duplicate key '{key}' (first at line {first_line})",
+                        "remove one of them or merge their contents",
+                        location=".".join(str(p) for p in key_loc),
+                    )
+                )
+                value_event = next(stream)
+                self._node(value_event, stream, ("#duplicate", *key_loc), depth + 1)
+                continue
+            self.doc.key_positions[key_loc] = position
+            value_event = next(stream)
+            self.doc.value_positions[key_loc] = self._at(value_event)
+            mapping[key] = self._node(value_event, stream, key_loc, depth + 1)
+        return mapping
+
+
+def _decode(path: str, raw: bytes) -> tuple[str | None, Diagnostic | None]:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        before = raw[: error.start]
+        line = before.count(b"\n") + 1
+        column = len(before) - (before.rfind(b"\n") + 1) + 1
+        return None, Diagnostic(
+            path,
+            line,
+            column,
+            "encoding",
+            f"the file is not UTF-8 (byte 0x{raw[error.start]:02x} at offset {error.start})",
+            "save the file as UTF-8 in your editor",
+        )
+    return text.removeprefix("\ufeff"), None
+
+
+def parse_text(path: str, text: str) -> tuple[SourceDocument | None, list[Diagnostic]]:
+    """Parse YAML text; returns the document (None when unusable) and the problems found."""
+    yaml = YAML(typ="rt", pure=True)
+    yaml.version = (1, 2)
+    builder = _TreeBuilder(path)
+    try:
+        builder.build(yaml.parse(text))
+    except _Refused as refused:
+        return None, [*builder.diagnostics, refused.diagnostic]
+    except MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        message = (error.problem or error.context or "invalid YAML").strip()
+        context = f" ({error.context.strip()})" if error.context and error.problem else ""
+        return None, [
+            *builder.diagnostics,
+            Diagnostic(
+                path,
+                line,
+                column,
+                "yaml-syntax",
+                f"{message}{context}",
+                "check indentation, colons and quotes around this place",
+            ),
+        ]
+    except YAMLError as error:
+        return None, [Diagnostic(path, 1, 1, "yaml-syntax", str(error).strip(), None)]
+    if builder.doc.data is None:
+        return None, [
+            *builder.diagnostics,
+            Diagnostic(
+                path,
+                1,
+                1,
+                "empty-file",
+                "the file holds no YAML document",
+                "start from 'ol-analysis new ID --title TITLE'",
+            ),
+        ]
+    return builder.doc, builder.diagnostics
+
+
+def read_yaml(
+    path: Path, display_path: str | None = None, *, max_bytes: int = MAX_FILE_BYTES
+) -> tuple[SourceDocument | None, list[Diagnostic]]:
+    """Read and parse one YAML file, never raising for bad content."""
+    shown = display_path or str(path)
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            return None, [
+                Diagnostic(
+                    shown,
+                    1,
+                    1,
+                    "file-too-large",
+                    f"the file is {size:,} bytes, over the limit of {max_bytes:,}",
+                    "split it, or move long texts out of the case file",
+                )
+            ]
+        raw = path.read_bytes()
+    except OSError as error:
+        return None, [
+            Diagnostic(
+                shown, 0, 0, "unreadable", f"cannot read the file: {error.strerror or error}", None
+            )
+        ]
+    text, problem = _decode(shown, raw)
+    if text is None:
+        return None, [problem] if problem else []
+    return parse_text(shown, text)
