@@ -7,8 +7,10 @@ Python change.
 
 from __future__ import annotations
 
+import typing
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Literal
 
@@ -235,22 +237,24 @@ def framework_from_document(doc: SourceDocument) -> tuple[Framework | None, list
     return framework, _check_semantics(framework, doc)
 
 
-def _rename_framework_rule(diagnostic: Diagnostic) -> Diagnostic:
-    location = diagnostic.location.split(".")
-    rule = diagnostic.rule
-    if rule == "missing-group" or rule == "missing-field":
-        rule = "framework-missing-key"
-    if "label" in location or (rule == "framework-missing-key" and location[-1:] == ["label"]):
-        rule = "framework-missing-label"
-    elif location[-1:] in (["kind"], ["type"]) and rule == "invalid-value":
-        rule = "framework-unknown-kind"
-    elif rule in ("unknown-key", "wrong-type", "invalid-value", "framework-missing-key"):
-        rule = rule if rule.startswith("framework-") else f"framework-{rule}"
-    if "label" in location and "missing" in diagnostic.message:
-        rule = "framework-missing-label"
-    from dataclasses import replace
+_KINDS = {"kind": GroupKind, "type": FieldType}
 
-    return replace(diagnostic, rule=rule)
+
+def _rename_framework_rule(diagnostic: Diagnostic) -> Diagnostic:
+    """Framework problems carry ``framework-`` rules, with the kinds spelled out."""
+    location = diagnostic.location.split(".")
+    rule, message, hint = diagnostic.rule, diagnostic.message, diagnostic.hint
+    if rule in ("missing-group", "missing-field"):
+        rule = "missing-key"
+    if "label" in location and rule == "missing-key":
+        rule = "missing-label"
+    elif location[-1] in _KINDS and rule in ("wrong-type", "invalid-value"):
+        allowed = typing.get_args(_KINDS[location[-1]])
+        rule = "unknown-kind"
+        found = diagnostic.message.rpartition("found ")[2]
+        message = f"unknown {location[-1]} {found} at {diagnostic.location}"
+        hint = f"one of: {', '.join(allowed)}"
+    return replace(diagnostic, rule=f"framework-{rule}", message=message, hint=hint)
 
 
 def _check_semantics(framework: Framework, doc: SourceDocument) -> list[Diagnostic]:
@@ -315,11 +319,13 @@ def _check_group(
     if group.kind == "records":
         problems += _check_records(framework, doc, group, loc)
     elif group.fields or group.key or group.status:
+        option = next(o for o in ("fields", "key", "status") if getattr(group, o))
         problems.append(
             doc.diagnostic(
-                (*loc, "kind"),
+                (*loc, option),
                 "framework-invalid-option",
-                "'fields', 'key' and 'status' belong to records groups",
+                f"'{option}' belongs to records groups, not to a {group.kind} group",
+                key=True,
             )
         )
     return problems

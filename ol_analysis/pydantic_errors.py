@@ -141,6 +141,8 @@ def _one(item: Any, doc: SourceDocument, root_model: type[BaseModel], prefix: st
             f"{bound[1]}",
             None,
         )
+    if kind == "missing-basis" and (*loc, "inferred") in doc.key_positions:
+        return doc.diagnostic((*loc, "inferred"), kind, item["msg"], ctx.get("hint"), key=True)
     if "hint" in ctx or kind in {"unknown-code", "missing-basis", "invalid-date", "evidence-text"}:
         return doc.diagnostic(loc, kind, item["msg"], ctx.get("hint") or None)
     if kind == "list_type" and isinstance(value, dict):

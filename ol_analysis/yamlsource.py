@@ -256,7 +256,9 @@ class _TreeBuilder:
                 continue
             self.doc.key_positions[key_loc] = position
             value_event = next(stream)
-            self.doc.value_positions[key_loc] = self._at(value_event)
+            empty = isinstance(value_event, ev.ScalarEvent) and value_event.value == ""
+            # an empty value has no place of its own: point at its key
+            self.doc.value_positions[key_loc] = position if empty else self._at(value_event)
             mapping[key] = self._node(value_event, stream, key_loc, depth + 1)
         return mapping
 
@@ -292,7 +294,11 @@ def parse_text(path: str, text: str) -> tuple[SourceDocument | None, list[Diagno
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
         message = (error.problem or error.context or "invalid YAML").strip()
-        context = f" ({error.context.strip()})" if error.context and error.problem else ""
+        context = ""
+        if error.context and error.problem:
+            started = error.context_mark
+            where = f" started at line {started.line + 1}" if started is not None else ""
+            context = f" ({error.context.strip()}{where})"
         return None, [
             *builder.diagnostics,
             Diagnostic(
