@@ -14,7 +14,7 @@ from ol_analysis.diagnostics import Diagnostic, has_errors, sort_unique
 from ol_analysis.errors import StudyError, UsageError
 from ol_analysis.framework import Framework, load_framework
 from ol_analysis.validate import validate_document
-from ol_analysis.yamlsource import read_yaml
+from ol_analysis.yamlsource import SourceDocument, read_yaml
 
 CASE_SUFFIXES = (".yaml", ".yml")
 
@@ -26,6 +26,8 @@ class Case:
     id: str
     path: str
     model: BaseModel
+    document: SourceDocument | None = field(default=None, compare=False, repr=False)
+    """The parsed file with source positions, for checks that report at a line."""
 
     @property
     def title(self) -> str:
@@ -147,7 +149,7 @@ def check_cases(
                 continue
             first_seen[case_id] = shown
         if model is not None and isinstance(case_id, str):
-            cases[case_id] = Case(case_id, shown, model)
+            cases[case_id] = Case(case_id, shown, model, doc)
     ordered = dict(sorted(cases.items()))
     return ordered, sort_unique(diagnostics)
 
