@@ -45,7 +45,14 @@ def _as_text(value: Any) -> Any:
     return text if text is not None else value
 
 
-Text = Annotated[str, BeforeValidator(_as_text), Field(strict=True)]
+# A number typed where text is expected (``section: 3.1``) is read as the text typed, and the
+# schema says so, so that editors and the validator agree.
+Text = Annotated[
+    str,
+    BeforeValidator(_as_text),
+    Field(strict=True),
+    WithJsonSchema({"type": ["string", "number"]}),
+]
 
 
 def code_type(codes: Sequence[Code], where: str) -> Any:
@@ -119,10 +126,19 @@ def _date_text(kind: str) -> Any:
     ]
 
 
+# What the model validators check, said in draft-07 so that editors flag it too.
+_BASIS_RULE = {
+    "if": {"properties": {"inferred": {"const": True}}, "required": ["inferred"]},
+    "then": {"required": ["basis"]},
+}
+_QUOTE_OR_NOTE = {"oneOf": [{"required": ["quote"]}, {"required": ["note"]}]}
+
+
 class Provenance(BaseModel):
     """Evidence and inference markers that any coded item may carry."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True,
+                              json_schema_extra=_BASIS_RULE)
 
     inferred: StrictBool = False
     basis: Text | None = None
@@ -211,7 +227,7 @@ class CaseModels:
 
         return create_model(  # type: ignore[call-overload, no-any-return]
             "Evidence",
-            __config__=ConfigDict(extra="forbid"),
+            __config__=ConfigDict(extra="forbid", json_schema_extra=_QUOTE_OR_NOTE),
             __validators__={"_one_text": model_validator(mode="after")(one_text)},  # type: ignore[dict-item]
             quote=(Text | None, None),
             note=(Text | None, None),

@@ -14,6 +14,7 @@ from typing import Annotated, Any, NoReturn
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from ol_analysis.diagnostics import to_json
 from ol_analysis.errors import OlAnalysisError, StudyError, UsageError
@@ -53,7 +54,7 @@ def _fail(error: OlAnalysisError) -> NoReturn:
     if isinstance(error, StudyError):
         print_diagnostics(err, error.diagnostics)
         raise typer.Exit(1)
-    err.print(f"[bold red]error:[/] {error}", soft_wrap=True, markup=False)
+    err.print(Text.assemble(("error:", "bold red"), f" {error}"), soft_wrap=True)
     raise typer.Exit(2)
 
 
@@ -75,20 +76,59 @@ def validate(
     output_format: Annotated[OutputFormat, typer.Option("--format", help="text or json.")] = (
         OutputFormat.text
     ),
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict",
+            help="Also review checks: open comments in final cases (error), "
+            "comment paths the framework lacks (warning).",
+        ),
+    ] = False,
 ) -> None:
     """Check the framework and case files; print every problem at its line and column."""
-    from ol_analysis.study import case_files, check_study
+    from ol_analysis.study import check_study
 
     try:
-        check = check_study(framework, files or case_files(cases))
+        check = check_study(framework, files or None, cases)
     except OlAnalysisError as error:
         _fail(error)
+    if strict and check.framework is not None:
+        from ol_analysis.diagnostics import sort_unique
+        from ol_analysis.review import check_review
+
+        review = check_review(check.framework, check.cases.values())
+        check.diagnostics = sort_unique([*check.diagnostics, *review])
     if output_format is OutputFormat.json:
         sys.stdout.write(to_json(check.diagnostics) + "\n")
     elif check.diagnostics:
         print_diagnostics(err, check.diagnostics)
         err.print(summary_line(check.diagnostics, check.files_checked), style="bold")
     raise typer.Exit(0 if check.ok else 1)
+
+
+@app.command()
+def status(
+    framework: FrameworkOpt = Path("framework.yaml"),
+    cases: CasesOpt = Path("cases"),
+    as_json: JsonOpt = False,
+) -> None:
+    """Per subgroup: its cases, their review status and open comments."""
+    from ol_analysis.review import review_status, status_json, status_table
+    from ol_analysis.study import case_files, check_study
+
+    try:
+        check = check_study(framework, case_files(cases))
+    except OlAnalysisError as error:
+        _fail(error)
+    statuses = review_status(check.cases.values())
+    if as_json:
+        _print_json(status_json(statuses))
+    else:
+        out.print(status_table(statuses))
+    if not check.ok:
+        print_diagnostics(err, check.diagnostics)
+        err.print("cases with errors are not listed; run 'ol-analysis validate'", style="bold")
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from ol_analysis.casemodel import CaseModels
 from ol_analysis.diagnostics import Diagnostic, has_errors, sort_unique
-from ol_analysis.errors import StudyError, UsageError
+from ol_analysis.errors import FrameworkError, StudyError, UsageError
 from ol_analysis.framework import Framework, load_framework
 from ol_analysis.validate import validate_document
 from ol_analysis.yamlsource import SourceDocument, read_yaml
@@ -105,14 +105,20 @@ def case_files(cases_dir: Path) -> list[Path]:
     return sorted(p for p in cases_dir.iterdir() if p.suffix in CASE_SUFFIXES and p.is_file())
 
 
-def check_study(framework_path: Path, files: Sequence[Path]) -> StudyCheck:
-    """Check the framework and the given case files; never raises for bad content."""
-    from ol_analysis.errors import FrameworkError
+def check_study(
+    framework_path: Path, files: Sequence[Path] | None = None, cases_dir: Path = Path("cases")
+) -> StudyCheck:
+    """Check the framework, then the given case files (default: all in ``cases_dir``).
 
+    Never raises for bad content; raises :class:`UsageError` when the framework file or the
+    cases folder does not exist.
+    """
     try:
         framework = load_framework(framework_path, display_path(framework_path))
     except FrameworkError as error:
         return StudyCheck(None, {}, sort_unique(error.diagnostics))
+    if files is None:
+        files = case_files(cases_dir)
     models = CaseModels(framework)
     cases, diagnostics = check_cases(models, files)
     return StudyCheck(framework, cases, diagnostics, len(files))
@@ -166,11 +172,13 @@ def load_study(
     """
     root = Path(folder)
     framework_path = Path(framework) if framework is not None else root / "framework.yaml"
-    if cases is None or isinstance(cases, str | Path):
-        files = case_files(Path(cases) if cases is not None else root / "cases")
-    else:
+    cases_dir = root / "cases"
+    files: list[Path] | None = None
+    if isinstance(cases, str | Path):
+        cases_dir = Path(cases)
+    elif cases is not None:
         files = [Path(p) for p in cases]
-    check = check_study(framework_path, files)
+    check = check_study(framework_path, files, cases_dir)
     if not check.ok or check.framework is None:
         raise StudyError(check.diagnostics)
     return Study(check.framework, check.cases, root, check.diagnostics)
