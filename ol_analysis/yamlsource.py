@@ -13,6 +13,7 @@ The tree is built from the parser's events rather than by a YAML constructor, so
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,11 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml import events as ev
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+try:
+    from ruamel.yaml.cyaml import CParser
+except ImportError:  # pragma: no cover - ruamel.yaml.clib is a dependency, but may fail to build
+    CParser = None
 
 from ol_analysis.diagnostics import Diagnostic
 
@@ -168,7 +174,7 @@ class _TreeBuilder:
                 "remove the anchor and write each value out in full",
             )
         tag = getattr(event, "tag", None)
-        if tag is not None and str(tag) not in ("!", ""):
+        if tag is not None:
             raise self._refuse(
                 event,
                 "yaml-tag",
@@ -200,7 +206,7 @@ class _TreeBuilder:
                 event, "yaml-syntax", f"nesting deeper than {MAX_DEPTH} levels", "flatten the data"
             )
         if isinstance(event, ev.ScalarEvent):
-            if event.style is None and event.implicit[0]:
+            if not event.style and event.implicit[0]:
                 return resolve_plain_scalar(event.value)
             return event.value
         if isinstance(event, ev.SequenceStartEvent):
@@ -230,7 +236,7 @@ class _TreeBuilder:
                     event, "wrong-type", "a key must be plain text", "write the key as a word"
                 )
             key = event.value
-            if key == "<<" and event.style is None:
+            if key == "<<" and not event.style:
                 raise self._refuse(
                     event,
                     "yaml-alias",
@@ -281,13 +287,33 @@ def _decode(path: str, raw: bytes) -> tuple[str | None, Diagnostic | None]:
     return text.removeprefix("\ufeff"), None
 
 
-def parse_text(path: str, text: str) -> tuple[SourceDocument | None, list[Diagnostic]]:
-    """Parse YAML text; returns the document (None when unusable) and the problems found."""
-    yaml = YAML(typ="rt", pure=True)
+def _c_events(text: str) -> Iterator[ev.Event]:
+    parser = CParser(text)
+    while parser.check_event():
+        yield parser.get_event()
+
+
+def _events(text: str, *, fast: bool) -> Iterator[ev.Event]:
+    """Parser events: libyaml's C parser when available, else ruamel's pure-Python one.
+
+    Only the parser is shared with libyaml, never its YAML 1.1 scalar resolution: scalars are
+    resolved here, so the fast path reads every file exactly as the pure one does.
+    """
+    if fast and CParser is not None:
+        return _c_events(text)
+    # not the round-trip parser: it marks folds in '>' scalars with '\a' characters
+    yaml = YAML(typ="safe", pure=True)
     yaml.version = (1, 2)
+    return iter(yaml.parse(text))
+
+
+def parse_text(
+    path: str, text: str, *, fast: bool = True
+) -> tuple[SourceDocument | None, list[Diagnostic]]:
+    """Parse YAML text; returns the document (None when unusable) and the problems found."""
     builder = _TreeBuilder(path)
     try:
-        builder.build(yaml.parse(text))
+        builder.build(_events(text, fast=fast))
     except _Refused as refused:
         return None, [*builder.diagnostics, refused.diagnostic]
     except MarkedYAMLError as error:

@@ -136,3 +136,34 @@ def test_no_input_raises(text: str) -> None:
     assert doc is not None or problems
     for problem in problems:
         assert problem.line >= 1 and problem.column >= 1
+
+
+def _all_yaml_files() -> list[Path]:
+    root = Path(__file__).resolve().parents[2]
+    return sorted([*root.glob("cases/*.yaml"), root / "framework.yaml",
+                   *root.glob("tests/**/*.yaml")])
+
+
+@pytest.mark.parametrize("path", _all_yaml_files(), ids=lambda p: p.name)
+def test_fast_and_pure_parsers_read_every_file_alike(path: Path) -> None:
+    """libyaml's parser is a speed-up only: it must never change what a file means."""
+    text = path.read_text(encoding="utf-8", errors="replace")
+    fast, fast_problems = parse_text(str(path), text, fast=True)
+    pure, pure_problems = parse_text(str(path), text, fast=False)
+    assert (fast is None) == (pure is None)
+    assert [p.rule for p in fast_problems] == [p.rule for p in pure_problems]
+    if fast is not None and pure is not None:
+        assert fast.data == pure.data
+        assert fast.key_positions == pure.key_positions
+
+
+@settings(max_examples=500, deadline=None)
+@given(yaml_like)
+def test_fast_and_pure_parsers_agree_on_generated_mappings(text: str) -> None:
+    """Case files are mappings. (The parsers do differ on a top-level block scalar whose next
+    line starts with '#': libyaml reads a comment, ruamel reads text; such a document is
+    refused as not-a-mapping either way.)"""
+    fast, _ = parse_text("f.yaml", "k: " + text, fast=True)
+    pure, _ = parse_text("f.yaml", "k: " + text, fast=False)
+    if fast is not None and pure is not None:
+        assert repr(fast.data) == repr(pure.data)
