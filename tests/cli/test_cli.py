@@ -24,14 +24,18 @@ def test_validate_is_quiet_and_exits_0_on_a_valid_study(run_cli: Any, mini_study
 
 
 def test_validate_reports_every_problem_in_compiler_format(run_cli: Any, mini_study: Path) -> None:
-    files = [str(VALIDATE_FIXTURES / "invalid" / name) for name in ("unknown_code.yaml",
-                                                                     "duplicates.yaml")]
+    files = [
+        str(VALIDATE_FIXTURES / "invalid" / name)
+        for name in ("unknown_code.yaml", "duplicates.yaml")
+    ]
     result = run_cli(["validate", *files], cwd=mini_study)
     assert result.exit_code == 1
     assert result.stdout == ""
     lines = result.stderr.splitlines()
     assert f"{files[1]}:8:3: error[duplicate-key]: duplicate key 'team' (first at line 7)" in lines
-    assert f"{files[0]}:9:7: error[unknown-code]: 'relapce' is not a code of course.outcomes" in lines
+    assert (
+        f"{files[0]}:9:7: error[unknown-code]: 'relapce' is not a code of course.outcomes" in lines
+    )
     assert "  hint: did you mean 'relapse'?" in lines
     assert lines[-1] == "4 errors in 2 files (2 checked)"
 
@@ -104,21 +108,31 @@ def test_schema_is_draft_07_and_names_codes_with_labels(run_cli: Any, mini_study
 
 
 def _load(path: Path) -> Any:
-    doc, problems = read_yaml(path)
+    doc, _problems = read_yaml(path)
     assert doc is not None
     return json.loads(json.dumps(doc.data))
 
 
 def test_schema_accepts_good_and_rejects_bad_fixtures(run_cli: Any, mini_study: Path) -> None:
     validator = jsonschema.Draft7Validator(_schema(run_cli, mini_study))
-    good = [*sorted((mini_study / "cases").glob("*.yaml")),
-            *sorted((VALIDATE_FIXTURES / "valid").glob("*.yaml"))]
+    good = [
+        *sorted((mini_study / "cases").glob("*.yaml")),
+        *sorted((VALIDATE_FIXTURES / "valid").glob("*.yaml")),
+    ]
     for path in good:
         assert list(validator.iter_errors(_load(path))) == [], path
-    rejected = ["unknown_code", "unknown_key", "wrong_types", "missing_part", "empty_value",
-                "provenance"]
+    rejected = [
+        "unknown_code",
+        "unknown_key",
+        "wrong_types",
+        "missing_part",
+        "empty_value",
+        "provenance",
+    ]
     for name in rejected:
-        assert list(validator.iter_errors(_load(VALIDATE_FIXTURES / "invalid" / f"{name}.yaml"))), name
+        assert list(validator.iter_errors(_load(VALIDATE_FIXTURES / "invalid" / f"{name}.yaml"))), (
+            name
+        )
 
 
 def test_schema_out_writes_a_file(run_cli: Any, mini_study: Path, tmp_path: Path) -> None:
@@ -169,13 +183,16 @@ def test_matrix_json_of_the_if_then_matrix(run_cli: Any, mini_study: Path) -> No
 def test_matrix_of_a_multi_group_ordered_by_a_profile_attribute(
     run_cli: Any, mini_study: Path
 ) -> None:
-    result = run_cli(["matrix", "course.pattern", "--json", "--order-by", "profile.team"],
-                     cwd=mini_study)
+    result = run_cli(
+        ["matrix", "course.pattern", "--json", "--order-by", "profile.team"], cwd=mini_study
+    )
     data = json.loads(result.stdout)
     assert data["cases"] == ["m01", "m02"]
     assert data["cells"]["stable"] == {"m01": False, "m02": True}
-    reverse = run_cli(["matrix", "course.pattern", "--json", "--order-by",
-                       "course.pattern.stable"], cwd=mini_study)
+    reverse = run_cli(
+        ["matrix", "course.pattern", "--json", "--order-by", "course.pattern.stable"],
+        cwd=mini_study,
+    )
     assert json.loads(reverse.stdout)["cases"] == ["m02", "m01"]
     unknown = run_cli(["matrix", "course.patern"], cwd=mini_study)
     assert unknown.exit_code == 2 and "did you mean 'course.pattern'" in unknown.stderr
@@ -191,8 +208,13 @@ def test_stats_on_an_invalid_study_exits_1(run_cli: Any, tmp_path: Path) -> None
 
 
 def test_python_dash_m_is_the_same_program(mini_study: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "ol_analysis", "validate"], cwd=mini_study,
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "ol_analysis", "validate"],
+        cwd=mini_study,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
 
 

@@ -36,7 +36,13 @@ def test_shipped_framework_keeps_every_contract_id(shipped: Framework) -> None:
 
 def test_shipped_framework_parts_in_report_order(shipped: Framework) -> None:
     assert [part.id for part in shipped.parts] == [
-        "profile", "course_outcome", "support", "scaling", "key_moments", "approach", "network",
+        "profile",
+        "course_outcome",
+        "support",
+        "scaling",
+        "key_moments",
+        "approach",
+        "network",
         "reference",
     ]
 
@@ -80,7 +86,7 @@ def test_invalid_framework_is_reported_where_it_is_wrong(path: Path) -> None:
         load_framework(path)
     found = sorted((d.line, d.column, d.rule) for d in raised.value.diagnostics)
     assert found == sorted((line, col, rule) for line, col, rule, _ in expected)
-    for line, col, rule, hint in expected:
+    for line, col, _rule, hint in expected:
         if hint:
             match = next(d for d in raised.value.diagnostics if (d.line, d.column) == (line, col))
             assert match.hint is not None and hint in match.hint, match

@@ -124,7 +124,7 @@ def test_deep_nesting_is_refused() -> None:
 
 
 yaml_like = st.text(
-    alphabet=st.sampled_from(list("ab:-[]{}&*!|>#'\"\n\t ,?%@`0_19.~\\") + ["é", "\x00", "\ufeff"]),
+    alphabet=st.sampled_from([*list("ab:-[]{}&*!|>#'\"\n\t ,?%@`0_19.~\\"), "é", "\x00", "\ufeff"]),
     max_size=200,
 )
 
@@ -140,8 +140,9 @@ def test_no_input_raises(text: str) -> None:
 
 def _all_yaml_files() -> list[Path]:
     root = Path(__file__).resolve().parents[2]
-    return sorted([*root.glob("cases/*.yaml"), root / "framework.yaml",
-                   *root.glob("tests/**/*.yaml")])
+    return sorted(
+        [*root.glob("cases/*.yaml"), root / "framework.yaml", *root.glob("tests/**/*.yaml")]
+    )
 
 
 @pytest.mark.parametrize("path", _all_yaml_files(), ids=lambda p: p.name)

@@ -48,7 +48,9 @@ def test_invalid_fixture_reports_expected_diagnostics(models: CaseModels, path: 
     assert sorted(found) == sorted((line, col, rule) for line, col, rule, _hint in expected)
     for line, col, rule, hint in expected:
         if hint:
-            diagnostic = next(d for d in diagnostics if (d.line, d.column, d.rule) == (line, col, rule))
+            diagnostic = next(
+                d for d in diagnostics if (d.line, d.column, d.rule) == (line, col, rule)
+            )
             assert diagnostic.hint is not None and hint in diagnostic.hint
     assert all(d.path == str(path) for d in diagnostics)
 
@@ -84,7 +86,9 @@ def test_duplicate_case_ids_across_files(models: CaseModels, tmp_path: Path) -> 
     sub = tmp_path / "copy"
     sub.mkdir()
     (sub / "numeric_ids.yaml").write_text(text, encoding="utf-8")
-    cases, diagnostics = check_cases(models, [tmp_path / "numeric_ids.yaml", sub / "numeric_ids.yaml"])
+    cases, diagnostics = check_cases(
+        models, [tmp_path / "numeric_ids.yaml", sub / "numeric_ids.yaml"]
+    )
     assert [d.rule for d in diagnostics] == ["duplicate-case"]
     assert diagnostics[0].path == str(sub / "numeric_ids.yaml")
     assert list(cases) == ["numeric_ids"]
