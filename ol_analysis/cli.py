@@ -132,6 +132,61 @@ def status(
 
 
 @app.command()
+def agree(
+    left: Annotated[str, typer.Argument(help="First coding: a folder, a case file or REV:PATH.")],
+    right: Annotated[str, typer.Argument(help="Second coding of the same cases.")],
+    framework: FrameworkOpt = Path("framework.yaml"),
+    min_alpha: Annotated[
+        float | None,
+        typer.Option(
+            "--min-alpha",
+            metavar="X",
+            help="Exit 1 when any group's Krippendorff's alpha is below X (undefined is not).",
+        ),
+    ] = None,
+    groups: Annotated[
+        list[str] | None,
+        typer.Option("--group", metavar="PART.GROUP", help="Compare only this group (repeatable)."),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Agreement between two independent codings: per group kappa, alpha, disagreements."""
+    from ol_analysis import agree as ag
+    from ol_analysis.casemodel import CaseModels
+    from ol_analysis.framework import load_framework
+
+    try:
+        loaded = load_framework(framework, str(framework))
+        models = CaseModels(loaded)
+        left_coding = ag.load_coding(left, models)
+        right_coding = ag.pair_files(left_coding, ag.load_coding(right, models))
+        report = ag.compare(loaded, left_coding, right_coding, groups or ())
+    except OlAnalysisError as error:
+        _fail(error)
+    for side, ids in ((left, report.only_left), (right, report.only_right)):
+        for case_id in ids:
+            err.print(f"warning: case {case_id} is only in {side}; not compared", markup=False)
+    if as_json:
+        _print_json(ag.report_json(report))
+    else:
+        out.print(ag.summary_table(report))
+        table = ag.disagreements_table(report)
+        if table is not None:
+            out.print(table)
+    if not report.cases:
+        err.print(f"error: no case is coded in both {left} and {right}", markup=False)
+        raise typer.Exit(1)
+    failing = report.below(min_alpha) if min_alpha is not None else []
+    for group in failing:
+        err.print(
+            f"error: {group.group}: alpha {ag.fmt_number(group.krippendorff_alpha)} "
+            f"is below {min_alpha}",
+            markup=False,
+        )
+    raise typer.Exit(1 if failing else 0)
+
+
+@app.command()
 def new(
     case_id: Annotated[str, typer.Argument(metavar="ID", help="The new case's id, e.g. c12.")],
     title: Annotated[str, typer.Option("--title", help="The case's title.")],
