@@ -324,6 +324,42 @@ def matrix(
     out.print(table)
 
 
+@app.command()
+def privacy(
+    files: Annotated[list[Path] | None, typer.Argument(help="Files (default: the study).")] = None,
+    framework: FrameworkOpt = Path("framework.yaml"),
+    cases: CasesOpt = Path("cases"),
+    out_dir: OutOpt = Path("build"),
+    deny_list: Annotated[Path | None, typer.Option(
+        "--deny-list", help="Names to refuse, one per line; keep it outside the repository "
+        "(default: $OL_ANALYSIS_DENY_LIST or ~/.config/ol-analysis/deny-list.txt).")] = None,
+    allow_list: Annotated[Path, typer.Option(
+        "--allow-list", help="Entries {rule, text, reason} that are not personal data.")] = (
+        Path("privacy-allow.yaml")),
+    as_json: JsonOpt = False,
+) -> None:
+    """Scan case files, the framework and rendered outputs for personal data."""
+    from ol_analysis.privacy import (default_deny_list, read_allow_list, read_deny_list,
+                                     scan_files)
+    from ol_analysis.study import study_text_files
+
+    try:
+        deny_path = deny_list or default_deny_list()
+        if deny_path is not None and not deny_path.is_file():
+            raise UsageError(f"deny-list not found: {deny_path}")
+        names = read_deny_list(deny_path) if deny_path is not None else []
+        allowed, problems = read_allow_list(allow_list) if allow_list.is_file() else ([], [])
+        targets = files or study_text_files(framework, cases, out_dir)
+    except OlAnalysisError as error:
+        _fail(error)
+    problems += scan_files(targets, deny_names=names, allowed=allowed)
+    if as_json:
+        sys.stdout.write(to_json(problems) + "\n")
+    else:
+        print_diagnostics(err, problems)
+    raise typer.Exit(1 if problems else 0)
+
+
 def _cell(value: object) -> str:
     if value is True:
         return "✓"

@@ -105,6 +105,19 @@ def case_files(cases_dir: Path) -> list[Path]:
     return sorted(p for p in cases_dir.iterdir() if p.suffix in CASE_SUFFIXES and p.is_file())
 
 
+RENDERED_SUFFIXES = (".md", ".html", ".json", ".txt", ".csv", ".svg")
+
+
+def study_text_files(framework_path: Path, cases_dir: Path, out_dir: Path) -> list[Path]:
+    """The files a privacy scan reads: the framework, the case files, rendered text outputs."""
+    files = [framework_path] if framework_path.is_file() else []
+    files += case_files(cases_dir)
+    if out_dir.is_dir():
+        files += sorted(p for p in out_dir.rglob("*") if p.suffix in RENDERED_SUFFIXES
+                        and p.is_file())
+    return files
+
+
 def check_study(
     framework_path: Path, files: Sequence[Path] | None = None, cases_dir: Path = Path("cases")
 ) -> StudyCheck:
