@@ -27,6 +27,7 @@ from pydantic import (
     create_model,
     model_validator,
 )
+from pydantic.config import JsonDict
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticCustomError
 
@@ -127,11 +128,11 @@ def _date_text(kind: str) -> Any:
 
 
 # What the model validators check, said in draft-07 so that editors flag it too.
-_BASIS_RULE = {
+_BASIS_RULE: JsonDict = {
     "if": {"properties": {"inferred": {"const": True}}, "required": ["inferred"]},
     "then": {"required": ["basis"]},
 }
-_QUOTE_OR_NOTE = {"oneOf": [{"required": ["quote"]}, {"required": ["note"]}]}
+_QUOTE_OR_NOTE: JsonDict = {"oneOf": [{"required": ["quote"]}, {"required": ["note"]}]}
 
 
 class Provenance(BaseModel):

@@ -339,8 +339,7 @@ def privacy(
     as_json: JsonOpt = False,
 ) -> None:
     """Scan case files, the framework and rendered outputs for personal data."""
-    from ol_analysis.privacy import (default_deny_list, read_allow_list, read_deny_list,
-                                     scan_files)
+    from ol_analysis.privacy import default_deny_list, read_allow_list, read_deny_list, scan_files
     from ol_analysis.study import study_text_files
 
     try:
