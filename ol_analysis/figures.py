@@ -11,19 +11,19 @@ same bytes on every build.
 from __future__ import annotations
 
 import io
-from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ol_analysis.aggregate import matrix, stats
 from ol_analysis.framework import Code, Framework
 from ol_analysis.safe_write import write_bytes_atomic
-from ol_analysis.study import Study
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
+
+    from ol_analysis.report_data import ReportData
 
 PNG_DPI = 150
 WIDTH = 7.0  # inches: the text width of an A4 page with normal margins, so DOCX scales 1:1
@@ -35,6 +35,8 @@ TEXT = {
     "client": {"nl": "cliënt", "en": "client"},
     "relative": {"nl": "naaste", "en": "relative"},
     "partner": {"nl": "netwerkpartner", "en": "network partner"},
+    "casemanager": {"nl": "casemanager", "en": "case manager"},
+    "coordinated": {"nl": "afstemming door het team", "en": "coordinated by the team"},
     "network_of": {
         "nl": "Netwerk rond casus {id}: {title}",
         "en": "Network around case {id}: {title}",
@@ -79,11 +81,12 @@ def ui_text(key: str, lang: str) -> str:
     return TEXT[key][lang if lang in TEXT[key] else "en"]
 
 
-def colours_for(codes: Iterable[Code]) -> dict[str, str]:
-    colours: dict[str, str] = {}
-    for index, code in enumerate(codes):
-        colours[code.id] = MEANING.get(code.id, PALETTE[index % len(PALETTE)])
-    return colours
+def colours_for(code_ids: Iterable[str]) -> dict[str, str]:
+    """A colour per code: by meaning where known (supports, negative …), else the palette."""
+    return {
+        code_id: MEANING.get(code_id, PALETTE[index % len(PALETTE)])
+        for index, code_id in enumerate(code_ids)
+    }
 
 
 def field_codes(framework: Framework, group_path: str, field_id: str) -> list[Code]:
@@ -96,10 +99,6 @@ def field_codes(framework: Framework, group_path: str, field_id: str) -> list[Co
         return list(field.codes)
     owner = framework.vocabulary_owner(field.vocabulary)
     return list(owner.codes) if owner is not None else []
-
-
-def labels_of(codes: Iterable[Code], lang: str) -> dict[str, str]:
-    return {code.id: code.label.get(lang) for code in codes}
 
 
 def new_figure(height: float) -> Figure:
@@ -119,28 +118,11 @@ def _encode(figure: Figure, png: bool) -> tuple[bytes, bytes | None]:
     return svg_buffer.getvalue(), png_bytes
 
 
-# --- data: small pure functions over the study -------------------------------------------------
+# --- charts -------------------------------------------------------------------------------------
 
-
-def course_pattern_counts(study: Study, lang: str = "nl") -> list[tuple[str, int]]:
-    """(label, number of cases) per ``course_outcome.pattern`` code, in framework order."""
-    group = study.framework.group("course_outcome.pattern")
-    counts = stats(study)["counts"]
-    return [(c.label.get(lang), counts[c.path]["n"]) for c in (group.codes if group else [])]
-
-
-def key_moment_tallies(study: Study) -> dict[str, Counter[str]]:
-    """Number of key moments per category and valence (moments, not cases)."""
-    tallies: dict[str, Counter[str]] = {}
-    for case in study:
-        for moment in case.items("key_moments.moments"):
-            category = getattr(moment, "category", None)
-            if category is not None:
-                tallies.setdefault(category, Counter())[str(getattr(moment, "valence", None))] += 1
-    return tallies
-
-
-# --- drawing ------------------------------------------------------------------------------------
+PATTERN = "course_outcome.pattern"
+IF_THEN = "reference.if_then"
+MOMENT_FIELDS = ("category", "valence")
 
 
 def _bar_axes(figure: Figure, ylabel: str) -> Any:
@@ -153,33 +135,30 @@ def _bar_axes(figure: Figure, ylabel: str) -> Any:
     return axes
 
 
-def draw_course_patterns(study: Study, lang: str = "nl") -> Figure:
-    counts = course_pattern_counts(study, lang)
-    part = study.framework.part("course_outcome")
+def draw_course_patterns(data: ReportData) -> Figure:
+    """Cases per course pattern (one bar per code, zero counts shown)."""
+    codes = data.group(PATTERN).codes
+    part = data.framework.part(PATTERN.split(".")[0])
     figure = new_figure(3.2)
-    axes = _bar_axes(figure, ui_text("n_cases", lang))
-    labels = [wrap(label, 24) for label, _n in counts]
-    bars = axes.bar(labels, [n for _label, n in counts], color=(part.colour if part else None))
+    axes = _bar_axes(figure, ui_text("n_cases", data.lang))
+    heights = [code.count.n for code in codes]
+    bars = axes.bar([wrap(c.label, 24) for c in codes], heights, color=part and part.colour)
     axes.bar_label(bars, padding=2)
-    axes.set_ylim(0, max([n for _l, n in counts] + [1]) * 1.15)
+    axes.set_ylim(0, max([*heights, 1]) * 1.15)
     return figure
 
 
-def draw_key_moments(study: Study, lang: str = "nl") -> Figure:
-    framework = study.framework
-    categories = field_codes(framework, "key_moments.moments", "category")
-    valences = field_codes(framework, "key_moments.moments", "valence")
-    tallies = key_moment_tallies(study)
-    colours = colours_for(valences)
+def draw_key_moments(data: ReportData) -> Figure:
+    """Key moments (records, not cases) per category, stacked by valence."""
+    table = data.record_group(data.roles.timeline).pair(*MOMENT_FIELDS)
+    colours = colours_for(code_id for code_id, _label in table.columns)
     figure = new_figure(3.4)
-    axes = _bar_axes(figure, ui_text("n_moments", lang))
-    names = [wrap(c.label.get(lang), 18) for c in categories]
-    bottom = [0] * len(categories)
-    for valence in valences:
-        heights = [tallies.get(c.id, Counter())[valence.id] for c in categories]
-        axes.bar(
-            names, heights, bottom=bottom, color=colours[valence.id], label=valence.label.get(lang)
-        )
+    axes = _bar_axes(figure, ui_text("n_moments", data.lang))
+    names = [wrap(label, 18) for _id, label in table.rows]
+    bottom = [0] * len(table.rows)
+    for j, (valence, label) in enumerate(table.columns):
+        heights = [row[j] for row in table.records]
+        axes.bar(names, heights, bottom=bottom, color=colours[valence], label=label)
         bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
     axes.set_ylim(0, max([*bottom, 1]) * 1.1)
     axes.legend(frameon=False)
@@ -187,39 +166,33 @@ def draw_key_moments(study: Study, lang: str = "nl") -> Figure:
     return figure
 
 
-def draw_if_then_matrix(study: Study, lang: str = "nl") -> Figure:
-    """Statements × cases, one colour per status; uncoded cells white."""
+def draw_if_then_matrix(data: ReportData) -> Figure:
+    """Statements × cases, one colour per status; cells of cases without a record white."""
     from matplotlib.colors import ListedColormap
     from matplotlib.patches import Patch
 
-    data = matrix(study, "reference.if_then")
-    group = study.framework.group("reference.if_then")
-    row_codes = group.row_field.codes if group is not None and group.row_field else []
-    statuses = field_codes(study.framework, "reference.if_then", "status")
-    colours = colours_for(statuses)
-    index = {status.id: i + 1 for i, status in enumerate(statuses)}
-    grid = [
-        [index.get(data["cells"][row][case], 0) for case in data["cases"]] for row in data["rows"]
-    ]
-    cmap = ListedColormap([EMPTY] + [colours[s.id] for s in statuses])
-    figure = new_figure(0.6 + 0.36 * max(len(data["rows"]), 1))
+    table = data.status_matrix(IF_THEN)
+    colours = colours_for(code_id for code_id, _label in table.statuses)
+    index = {status: i + 1 for i, (status, _label) in enumerate(table.statuses)}
+    grid = [[index.get(cell or "", 0) for cell in row.cells] for row in table.rows]
+    cmap = ListedColormap([EMPTY] + [colours[s] for s, _label in table.statuses])
+    figure = new_figure(0.6 + 0.36 * max(len(table.rows), 1))
     axes = figure.add_subplot()
-    axes.imshow(grid or [[0]], cmap=cmap, vmin=0, vmax=len(statuses), aspect="auto")
-    axes.set_xticks(range(len(data["cases"])), data["cases"], fontsize=8)
+    axes.imshow(grid or [[0]], cmap=cmap, vmin=0, vmax=len(table.statuses), aspect="auto")
+    axes.set_xticks(range(len(table.cases)), table.cases, fontsize=8)
     axes.xaxis.tick_top()
-    labels = labels_of(row_codes, lang)
-    axes.set_yticks(
-        range(len(data["rows"])), [wrap(labels[r], 40) for r in data["rows"]], fontsize=8
-    )
-    axes.set_xticks([x - 0.5 for x in range(1, len(data["cases"]))], minor=True)
-    axes.set_yticks([y - 0.5 for y in range(1, len(data["rows"]))], minor=True)
+    axes.set_yticks(range(len(table.rows)), [wrap(r.label, 40) for r in table.rows], fontsize=8)
+    axes.set_xticks([x - 0.5 for x in range(1, len(table.cases))], minor=True)
+    axes.set_yticks([y - 0.5 for y in range(1, len(table.rows))], minor=True)
     axes.grid(which="minor", color="#888888", linewidth=0.5)
     axes.tick_params(which="minor", length=0)
     handles = [
-        Patch(facecolor=colours[s.id], edgecolor="#888888", label=s.label.get(lang))
-        for s in statuses
+        Patch(facecolor=colours[status], edgecolor="#888888", label=label)
+        for status, label in table.statuses
     ]
-    handles.append(Patch(facecolor=EMPTY, edgecolor="#888888", label=ui_text("not_coded", lang)))
+    handles.append(
+        Patch(facecolor=EMPTY, edgecolor="#888888", label=ui_text("not_coded", data.lang))
+    )
     figure.legend(
         handles=handles, loc="outside lower center", ncols=len(handles), fontsize=8, frameon=False
     )
@@ -236,43 +209,39 @@ def wrap(text: str, width: int) -> str:
 # --- all figures, and writing them --------------------------------------------------------------
 
 
-def figure_titles(study: Study, lang: str = "nl") -> dict[str, str]:
-    """Caption per figure name: the framework's group labels where a figure shows one group."""
-    framework = study.framework
-
-    def label(path: str) -> str:
-        group = framework.group(path)
-        return group.label.get(lang) if group is not None else path
-
+def figure_titles(data: ReportData) -> dict[str, str]:
+    """Caption per figure name, in the report's language (only for figures the study has)."""
+    lang = data.lang
     titles = {
-        "course_patterns": label("course_outcome.pattern").capitalize(),
-        "key_moments": label("key_moments.moments").capitalize(),
-        "if_then_matrix": label("reference.if_then").capitalize(),
-        "partner_network": ui_text("partner_network", lang),
+        "course_patterns": lambda: data.label(PATTERN).capitalize(),
+        "key_moments": lambda: data.label(data.roles.timeline).capitalize(),
+        "if_then_matrix": lambda: data.label(IF_THEN).capitalize(),
+        "partner_network": lambda: ui_text("partner_network", lang),
     }
-    for case in study:
-        titles[f"network_{case.id}"] = ui_text("network_of", lang).format(
-            id=case.id, title=case.title
-        )
-    return titles
+    found = {name: titles[name]() for name in available(data)}
+    for case_id in data.order:
+        title = data.case(case_id).title
+        found[f"network_{case_id}"] = ui_text("network_of", lang).format(id=case_id, title=title)
+    return found
 
 
-NEEDS = {
-    "course_patterns": ("course_outcome.pattern",),
-    "key_moments": ("key_moments.moments",),
-    "if_then_matrix": ("reference.if_then",),
-    "partner_network": ("network.partners",),
-    "network": ("support.professionals", "network.relatives", "network.partners"),
-}
+def available(data: ReportData) -> list[str]:
+    """The charts this study can draw: a framework may lack the groups a chart shows."""
+    names = []
+    if PATTERN in data.groups:
+        names.append("course_patterns")
+    timeline = data.records.get(data.roles.timeline)
+    if timeline is not None and MOMENT_FIELDS in timeline.pairs:
+        names.append("key_moments")
+    if IF_THEN in data.status_matrices:
+        names.append("if_then_matrix")
+    if data.framework.group(data.roles.partners) is not None:
+        names.append("partner_network")
+    return names
 
 
-def available(framework: Framework, name: str) -> bool:
-    """Whether the framework has a group a figure draws (a study may leave parts out)."""
-    return any(framework.group(path) is not None for path in NEEDS[name])
-
-
-def render_figures(study: Study, lang: str = "nl", *, png: bool = True) -> list[FigureFile]:
-    """Every figure the study's framework supports, drawn and encoded in memory.
+def render_figures(data: ReportData, *, png: bool = True) -> list[FigureFile]:
+    """Every figure the study supports, drawn from the report data and encoded in memory.
 
     SVG text stays text (``svg.fonttype: none``): smaller files, searchable and readable by
     screen readers; the SVG has no date and a fixed hash salt, so its bytes are reproducible.
@@ -281,18 +250,19 @@ def render_figures(study: Study, lang: str = "nl", *, png: bool = True) -> list[
 
     from ol_analysis.figure_networks import draw_case_network, draw_partner_network
 
-    drawers: list[tuple[str, Any]] = [
-        ("course_patterns", lambda: draw_course_patterns(study, lang)),
-        ("key_moments", lambda: draw_key_moments(study, lang)),
-        ("if_then_matrix", lambda: draw_if_then_matrix(study, lang)),
-        ("partner_network", lambda: draw_partner_network(study, lang)),
+    charts: dict[str, Callable[[], Figure]] = {
+        "course_patterns": lambda: draw_course_patterns(data),
+        "key_moments": lambda: draw_key_moments(data),
+        "if_then_matrix": lambda: draw_if_then_matrix(data),
+        "partner_network": lambda: draw_partner_network(data),
+    }
+    drawers = [(name, charts[name]) for name in available(data)]
+    drawers += [
+        (f"network_{case_id}", partial(draw_case_network, data, case_id))
+        for case_id in data.order
+        if case_id in data.networks and len(data.networks[case_id].graph) > 1
     ]
-    drawers = [(name, draw) for name, draw in drawers if available(study.framework, name)]
-    if available(study.framework, "network"):
-        drawers += [
-            (f"network_{c.id}", lambda c=c: draw_case_network(study, c, lang)) for c in study
-        ]
-    titles = figure_titles(study, lang)
+    titles = figure_titles(data)
     files = []
     with matplotlib.rc_context(
         {"svg.hashsalt": "ol-analysis", "svg.fonttype": "none", "font.family": "DejaVu Sans"}
@@ -303,9 +273,7 @@ def render_figures(study: Study, lang: str = "nl", *, png: bool = True) -> list[
     return files
 
 
-def write_figures(
-    study: Study, figures_dir: Path, lang: str = "nl", *, png: bool = True
-) -> list[WrittenFigure]:
+def write_figures(data: ReportData, figures_dir: Path, *, png: bool = True) -> list[WrittenFigure]:
     """Write ``figures_dir/<name>.svg`` (and ``.png``) for every figure; returns what was written.
 
     Figures of cases no longer in the study (``network_<id>``) are removed so that a renamed
@@ -314,7 +282,7 @@ def write_figures(
     figures_dir = Path(figures_dir)
     figures_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    for figure in render_figures(study, lang, png=png):
+    for figure in render_figures(data, png=png):
         svg_path = figures_dir / f"{figure.name}.svg"
         write_bytes_atomic(svg_path, figure.svg)
         png_path = None

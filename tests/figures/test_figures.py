@@ -1,7 +1,9 @@
-"""Figures: one per chart and per case, reproducible SVG, labels in the chosen language."""
+"""Figures: one per chart and per case, reproducible SVG, labels in the chosen language, and the
+numbers drawn equal to the report data (hence to ``stats --json``)."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -10,39 +12,42 @@ from pathlib import Path
 import pytest
 
 import ol_analysis
-from ol_analysis.aggregate import stats
-from ol_analysis.figure_networks import case_network, partner_network
-from ol_analysis.figures import (
-    course_pattern_counts,
-    key_moment_tallies,
-    render_figures,
-    write_figures,
-)
-from ol_analysis.study import Study
+from ol_analysis.figures import FigureFile, render_figures, write_figures
+from ol_analysis.report_data import ReportData, gather
 
 SVG = "{http://www.w3.org/2000/svg}"
 CHARTS = {"course_patterns", "key_moments", "if_then_matrix", "partner_network"}
+REPO = Path(__file__).parents[2]
 
 
 @pytest.fixture(scope="module")
-def study() -> Study:
-    return ol_analysis.load_study(Path(__file__).parents[2])
+def data() -> ReportData:
+    return gather(ol_analysis.load_study(REPO), lang="nl")
 
 
 @pytest.fixture(scope="module")
-def figures_nl(study: Study) -> dict[str, object]:
-    return {f.name: f for f in render_figures(study, "nl")}
+def figures_nl(data: ReportData) -> dict[str, FigureFile]:
+    return {f.name: f for f in render_figures(data)}
 
 
-def svg_text(data: bytes) -> str:
-    """All text of an SVG (matplotlib writes text as <text> with svg.fonttype none)."""
+@pytest.fixture(scope="module")
+def figures_en() -> dict[str, FigureFile]:
+    data = gather(ol_analysis.load_study(REPO), lang="en")
+    return {f.name: f for f in render_figures(data, png=False)}
+
+
+def texts(data: bytes) -> list[str]:
+    """Every text of an SVG (matplotlib writes text as <text> with ``svg.fonttype: none``)."""
     root = ET.fromstring(data)
-    return " ".join("".join(node.itertext()) for node in root.iter(f"{SVG}text"))
+    return ["".join(node.itertext()) for node in root.iter(f"{SVG}text")]
 
 
-def test_one_figure_per_chart_and_per_case(study: Study, figures_nl: dict) -> None:
-    expected = CHARTS | {f"network_{case.id}" for case in study}
-    assert set(figures_nl) == expected
+def joined(data: bytes) -> str:
+    return " ".join(" ".join(texts(data)).split())
+
+
+def test_one_figure_per_chart_and_per_case(data: ReportData, figures_nl: dict) -> None:
+    assert set(figures_nl) == CHARTS | {f"network_{case_id}" for case_id in data.order}
 
 
 def test_svg_is_well_formed_and_png_is_a_png(figures_nl: dict) -> None:
@@ -51,85 +56,73 @@ def test_svg_is_well_formed_and_png_is_a_png(figures_nl: dict) -> None:
         assert figure.png.startswith(b"\x89PNG\r\n\x1a\n")
 
 
-def test_svg_is_reproducible(study: Study, figures_nl: dict) -> None:
-    again = {f.name: f.svg for f in render_figures(study, "nl", png=False)}
+def test_svg_is_reproducible(data: ReportData, figures_nl: dict) -> None:
+    again = {f.name: f.svg for f in render_figures(data, png=False)}
     assert again == {name: f.svg for name, f in figures_nl.items()}
     assert all(b"<dc:date>" not in f.svg for f in figures_nl.values())
 
 
-def test_labels_follow_the_language(study: Study, figures_nl: dict) -> None:
-    group = study.framework.group("course_outcome.pattern")
-    figures_en = {f.name: f for f in render_figures(study, "en", png=False)}
+def test_labels_follow_the_language(data: ReportData, figures_nl: dict, figures_en: dict) -> None:
+    group = data.framework.group("course_outcome.pattern")
     for code in group.codes:
-        first_word = code.label.nl.split()[0]
-        assert first_word in svg_text(figures_nl["course_patterns"].svg)
-        assert code.label.en.split()[0] in svg_text(figures_en["course_patterns"].svg)
-    assert "aantal casussen" in svg_text(figures_nl["course_patterns"].svg)
-    assert "number of cases" in svg_text(figures_en["course_patterns"].svg)
+        assert code.label.nl.split()[0] in joined(figures_nl["course_patterns"].svg)
+        assert code.label.en.split()[0] in joined(figures_en["course_patterns"].svg)
+    assert "aantal casussen" in joined(figures_nl["course_patterns"].svg)
+    assert "number of cases" in joined(figures_en["course_patterns"].svg)
+    assert "cliënt" in texts(figures_nl["network_c01"].svg)
+    assert "client" in texts(figures_en["network_c01"].svg)
 
 
-def test_if_then_matrix_names_every_case_and_status(study: Study, figures_nl: dict) -> None:
-    text = svg_text(figures_nl["if_then_matrix"].svg)
-    for case in study:
-        assert case.id in text
-    status = study.framework.group("reference.if_then").field("status")
-    for code in status.codes:
+def test_course_pattern_bars_are_labelled_with_the_stats_counts(
+    data: ReportData, figures_nl: dict
+) -> None:
+    numbers = [int(t) for t in texts(figures_nl["course_patterns"].svg) if t.isdigit()]
+    for code in data.framework.group("course_outcome.pattern").codes:
+        assert data.stats["counts"][code.path]["n"] in numbers
+
+
+def test_if_then_matrix_names_every_case_and_status(data: ReportData, figures_nl: dict) -> None:
+    text = texts(figures_nl["if_then_matrix"].svg)
+    assert set(data.order) <= set(text)
+    for code in data.framework.group("reference.if_then").field("status").codes:
         assert code.label.nl in text
     assert "niet gecodeerd" in text
 
 
-def test_course_pattern_counts_equal_stats(study: Study) -> None:
-    counts = stats(study)["counts"]
-    group = study.framework.group("course_outcome.pattern")
-    assert [n for _label, n in course_pattern_counts(study)] == [
-        counts[code.path]["n"] for code in group.codes
-    ]
-    assert sum(n for _label, n in course_pattern_counts(study)) <= len(study)
+def test_partner_network_shows_the_bijlage_i_counts(data: ReportData, figures_nl: dict) -> None:
+    shown = {}
+    for text in texts(figures_nl["partner_network"].svg):
+        match = re.fullmatch(r"(.+) \((\d+)\)", text)
+        if match:
+            shown[match.group(1)] = int(match.group(2))
+    group = data.framework.group("network.partners")
+    expected = {
+        code.label.nl: data.stats["counts"][code.path]["n"]
+        for code in group.field("partner").codes
+        if data.stats["counts"][code.path]["n"]
+    }
+    assert shown == expected
 
 
-def test_key_moment_tallies_count_every_moment(study: Study) -> None:
-    tallies = key_moment_tallies(study)
-    total = sum(len(case.items("key_moments.moments")) for case in study)
-    assert sum(sum(counter.values()) for counter in tallies.values()) == total
-    assert set().union(*tallies.values()) <= {"positive", "negative"}
-
-
-def test_case_network_holds_everyone_around_the_client(study: Study) -> None:
+def test_case_network_labels_everyone_around_the_client(data: ReportData, figures_nl: dict) -> None:
+    discipline = data.framework.group("support.professionals").field("discipline")
+    labels = {code.id: code.label.nl for code in discipline.codes}
+    study = ol_analysis.load_study(REPO)
     for case in study:
-        graph = case_network(study, case)
-        people = {
-            "professional": {
-                (r.discipline, r.organisation) for r in case.items("support.professionals")
-            },
-            "relative": {r.relation for r in case.items("network.relatives")},
-            "partner": {r.partner for r in case.items("network.partners")},
-        }
-        kinds = [kind for _node, kind in graph.nodes(data="kind")]
-        assert kinds.count("client") == 1
-        for kind, members in people.items():
-            assert kinds.count(kind) == len(members)
-        assert graph.degree("client") == len(graph) - 1
-
-
-def test_partner_network_degree_is_the_bijlage_i_count(study: Study) -> None:
-    graph = partner_network(study)
-    counts = stats(study)["counts"]
-    for node, kind in graph.nodes(data="kind"):
-        if kind == "partner":
-            code = node.removeprefix("partner:")
-            assert graph.degree(node) == counts[f"network.partners.partner.{code}"]["n"]
+        text = joined(figures_nl[f"network_{case.id}"].svg)
+        for record in case.items("support.professionals"):
+            assert labels[record.discipline] in text
 
 
 def test_write_figures_writes_files_and_removes_stale_case_networks(
-    study: Study, tmp_path: Path
+    data: ReportData, tmp_path: Path
 ) -> None:
     stale = tmp_path / "network_gone.svg"
-    tmp_path.mkdir(exist_ok=True)
     stale.write_text("<svg/>")
     unrelated = tmp_path / "logo.svg"
     unrelated.write_text("<svg/>")
-    written = write_figures(study, tmp_path, "nl")
-    assert {w.svg.name for w in written} == {f"{w.name}.svg" for w in written}
+    written = write_figures(data, tmp_path)
+    assert len(written) == len(CHARTS) + len(data.order)
     assert all(w.svg.is_file() and w.png is not None and w.png.is_file() for w in written)
     assert not stale.exists()
     assert unrelated.exists()
@@ -137,9 +130,8 @@ def test_write_figures_writes_files_and_removes_stale_case_networks(
 
 
 def test_a_framework_without_the_charted_groups_gets_only_what_it_has(mini_study: Path) -> None:
-    mini = ol_analysis.load_study(mini_study)
-    names = {f.name for f in render_figures(mini, "en", png=False)}
-    assert names == {"if_then_matrix"}
+    mini = gather(ol_analysis.load_study(mini_study), lang="en")
+    assert {f.name for f in render_figures(mini, png=False)} == {"if_then_matrix"}
 
 
 def test_importing_the_cli_does_not_import_matplotlib() -> None:
