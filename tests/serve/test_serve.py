@@ -1,0 +1,167 @@
+"""``serve``: pages from the build folder, rebuilt when a case changes, diagnostics for a broken
+file, and a version endpoint the injected script polls. In-process, on a free local port.
+
+Most tests call ``ReportServer.check()`` themselves (what the watcher thread does every half
+second), so they wait on nothing; one test lets the watcher thread do it, with a bounded wait.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import ol_analysis
+from ol_analysis.safe_write import write_text_atomic
+from ol_analysis.serve import VERSION_PATH, ReportServer, snapshot
+
+REPO = Path(__file__).parents[2]
+
+
+def fetch(url: str) -> tuple[int, str, str]:
+    """Status, content type and body of a local URL (no proxies: never leaves the machine)."""
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(url, timeout=10) as response:
+            return response.status, response.headers["Content-Type"], response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers["Content-Type"], error.read().decode()
+
+
+def version(server: ReportServer) -> dict[str, object]:
+    return json.loads(fetch(server.url.rstrip("/") + VERSION_PATH)[2])
+
+
+@pytest.fixture
+def study(tmp_path: Path) -> Path:
+    """A copy of the mini study, so that tests may edit and break its files."""
+    target = tmp_path / "study"
+    shutil.copytree(REPO / "tests" / "fixtures" / "mini", target)
+    return target
+
+
+def tiny_build(study: Path, out: Path) -> None:
+    """A stand-in for the report build: one page listing the case titles."""
+    loaded = ol_analysis.load_study(study)
+    (out / "html").mkdir(parents=True, exist_ok=True)
+    items = "".join(f"<li>{case.id}: {case.title}</li>" for case in loaded)
+    write_text_atomic(out / "html" / "index.html", f"<html><body><ul>{items}</ul></body></html>")
+    write_text_atomic(out / "html" / "style.css", "body { color: black }")
+
+
+@pytest.fixture
+def server(study: Path, tmp_path: Path) -> Iterator[ReportServer]:
+    out = tmp_path / "build"
+    watched = [study / "framework.yaml", study / "cases"]
+    running = ReportServer(lambda: tiny_build(study, out), watched, out, port=0, interval=60)
+    running.start()
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+def test_root_redirects_to_the_report_and_pages_carry_the_reload_script(
+    server: ReportServer,
+) -> None:
+    assert server.url.startswith("http://127.0.0.1:")
+    status, content_type, body = fetch(server.url)
+    assert status == 200
+    assert content_type.startswith("text/html")
+    assert "m01" in body
+    assert "/__version" in body
+    assert body.index("live reload") < body.index("</body>")
+
+
+def test_static_files_are_served_untouched(server: ReportServer) -> None:
+    status, content_type, body = fetch(server.url + "html/style.css")
+    assert (status, body) == (200, "body { color: black }")
+    assert content_type.startswith("text/css")
+    assert fetch(server.url + "html/missing.html")[0] == 404
+
+
+def test_a_changed_case_rebuilds_and_bumps_the_version(server: ReportServer, study: Path) -> None:
+    before = version(server)
+    assert before == {"version": 1, "ok": True}
+    assert server.check() is False
+    case = study / "cases" / "m01.yaml"
+    text = case.read_text(encoding="utf-8")
+    title = next(line for line in text.splitlines() if line.startswith("title:"))
+    case.write_text(text.replace(title, "title: Een nieuwe titel"), encoding="utf-8")
+    assert server.check() is True
+    assert version(server) == {"version": 2, "ok": True}
+    assert "Een nieuwe titel" in fetch(server.url)[2]
+
+
+def test_a_broken_case_shows_its_diagnostic_and_the_server_keeps_running(
+    server: ReportServer, study: Path
+) -> None:
+    case = study / "cases" / "m02.yaml"
+    good = case.read_text(encoding="utf-8")
+    case.write_text(good + "\nprofile: [unclosed\n", encoding="utf-8")
+    assert server.check() is True
+    assert version(server)["ok"] is False
+    status, _type, body = fetch(server.url)
+    assert status == 200
+    assert "could not be built" in body
+    assert "m02.yaml:" in body
+    assert "error[yaml-syntax]" in body
+    assert "/__version" in body  # the error page reloads itself once the file is fixed
+    case.write_text(good, encoding="utf-8")
+    assert server.check() is True
+    assert version(server) == {"version": 3, "ok": True}
+    assert "m02" in fetch(server.url)[2]
+
+
+def test_a_failing_build_of_any_kind_is_shown_not_raised(study: Path, tmp_path: Path) -> None:
+    def broken() -> None:
+        raise RuntimeError("template exploded")
+
+    server = ReportServer(broken, [study / "cases"], tmp_path / "out", port=0)
+    state = server.rebuild()
+    assert state.version == 1
+    assert state.error == "RuntimeError: template exploded"
+
+
+def test_the_watcher_thread_notices_a_change(study: Path, tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    server = ReportServer(
+        lambda: tiny_build(study, out), [study / "cases"], out, port=0, interval=0.05
+    )
+    server.start()
+    try:
+        new_case = (study / "cases" / "m01.yaml").read_text(encoding="utf-8")
+        (study / "cases" / "m03.yaml").write_text(
+            new_case.replace("id: m01", "id: m03"), encoding="utf-8"
+        )
+        deadline = time.monotonic() + 20
+        while server.state.version < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert server.state.version >= 2
+        assert "m03" in fetch(server.url)[2]
+    finally:
+        server.stop()
+
+
+def test_a_port_in_use_is_a_usage_error(server: ReportServer, tmp_path: Path) -> None:
+    port = int(server.url.rsplit(":", 1)[1].strip("/"))
+    other = ReportServer(lambda: None, [], tmp_path / "other", port=port)
+    with pytest.raises(ol_analysis.UsageError, match="cannot listen"):
+        other.start()
+
+
+def test_snapshot_sees_new_changed_and_removed_files(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text("a")
+    first = snapshot([tmp_path, tmp_path / "missing.yaml"])
+    (tmp_path / "b.yaml").write_text("b")
+    (tmp_path / ".a.yaml.swp").write_text("editor noise")
+    second = snapshot([tmp_path])
+    assert set(second) - set(first) == {str(tmp_path / "b.yaml")}
+    (tmp_path / "a.yaml").unlink()
+    assert set(snapshot([tmp_path])) == {str(tmp_path / "b.yaml")}
