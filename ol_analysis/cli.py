@@ -89,7 +89,7 @@ def validate(
     from ol_analysis.study import check_study
 
     try:
-        check = check_study(framework, files or None, cases)
+        check = check_study(framework, files or None, cases, keep_cases=strict)
     except OlAnalysisError as error:
         _fail(error)
     if strict and check.framework is not None:
@@ -359,12 +359,63 @@ def privacy(
     raise typer.Exit(1 if problems else 0)
 
 
+@app.command()
+def build(
+    framework: FrameworkOpt = Path("framework.yaml"),
+    cases: CasesOpt = Path("cases"),
+    templates: TemplatesOpt = Path("templates"),
+    out_dir: OutOpt = Path("build"),
+    lang: LangOpt = Lang.nl,
+    footnotes: Annotated[
+        bool, typer.Option("--footnotes", help="Markdown: case ids behind each count as footnotes.")
+    ] = False,
+    order_by: Annotated[
+        str | None,
+        typer.Option("--order-by", metavar="DOTTED.PATH", help="Order the cases in matrices."),
+    ] = None,
+) -> None:
+    """Validate, aggregate and render the report chapters (Markdown, HTML) into --out."""
+    from rich.progress import Progress
+
+    from ol_analysis.build import build_report, study_provenance
+
+    try:
+        study = _load(framework, cases)
+        with Progress(console=err, transient=True, disable=not err.is_terminal) as bar:
+            task = bar.add_task("build", total=1)
+
+            def progress(step: str, done: int, total: int) -> None:
+                bar.update(task, description=step, completed=done, total=total)
+
+            result = build_report(
+                study, out_dir, lang=lang.value, templates_dir=templates, footnotes=footnotes,
+                order_by=order_by, progress=progress,
+                provenance=study_provenance(study, framework.parent),
+                protected={"study folder": framework.parent, "cases": cases, "templates": templates},
+            )
+    except OlAnalysisError as error:
+        _fail(error)
+    if study.warnings:
+        print_diagnostics(err, study.warnings)
+    made = [f"{len(result.chapters)} chapters in md/", f"{result.count('html')} files in html/"]
+    made += [f"{result.count(folder)} files in {folder}/" for folder in ("figures", "docx")
+             if result.count(folder)]
+    err.print(f"wrote {out_dir}/: stats.json, schema.json, {', '.join(made)} "
+              f"({result.seconds:.1f} s)", markup=False, soft_wrap=True)
+
+
 def _cell(value: object) -> str:
     if value is True:
         return "✓"
     if value in (False, None):
         return "·"
     return str(value)
+
+
+from ol_analysis.cli_interop import export_app, import_app  # noqa: E402  (uses the above)
+
+app.add_typer(export_app, name="export")
+app.add_typer(import_app, name="import")
 
 
 def main() -> None:

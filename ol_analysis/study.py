@@ -113,13 +113,18 @@ def study_text_files(framework_path: Path, cases_dir: Path, out_dir: Path) -> li
     files = [framework_path] if framework_path.is_file() else []
     files += case_files(cases_dir)
     if out_dir.is_dir():
-        files += sorted(p for p in out_dir.rglob("*") if p.suffix in RENDERED_SUFFIXES
-                        and p.is_file())
+        files += sorted(
+            p for p in out_dir.rglob("*") if p.suffix in RENDERED_SUFFIXES and p.is_file()
+        )
     return files
 
 
 def check_study(
-    framework_path: Path, files: Sequence[Path] | None = None, cases_dir: Path = Path("cases")
+    framework_path: Path,
+    files: Sequence[Path] | None = None,
+    cases_dir: Path = Path("cases"),
+    *,
+    keep_cases: bool = True,
 ) -> StudyCheck:
     """Check the framework, then the given case files (default: all in ``cases_dir``).
 
@@ -133,13 +138,15 @@ def check_study(
     if files is None:
         files = case_files(cases_dir)
     models = CaseModels(framework)
-    cases, diagnostics = check_cases(models, files)
+    cases, diagnostics = check_cases(models, files, keep_cases=keep_cases)
     return StudyCheck(framework, cases, diagnostics, len(files))
 
 
 def check_cases(
-    models: CaseModels, files: Iterable[Path]
+    models: CaseModels, files: Iterable[Path], *, keep_cases: bool = True
 ) -> tuple[dict[str, Case], list[Diagnostic]]:
+    """Check case files one by one; ``keep_cases=False`` returns no cases and keeps memory
+    flat (a plain ``validate`` of thousands of files needs only the diagnostics)."""
     cases: dict[str, Case] = {}
     first_seen: dict[str, str] = {}
     diagnostics: list[Diagnostic] = []
@@ -167,7 +174,7 @@ def check_cases(
                 )
                 continue
             first_seen[case_id] = shown
-        if model is not None and isinstance(case_id, str):
+        if keep_cases and model is not None and isinstance(case_id, str):
             cases[case_id] = Case(case_id, shown, model, doc)
     ordered = dict(sorted(cases.items()))
     return ordered, sort_unique(diagnostics)

@@ -102,26 +102,55 @@ def resolve_plain_scalar(text: str) -> Any:
     return text
 
 
+Positions = dict[Loc, tuple[int, int]]
+
+
 @dataclass
 class SourceDocument:
-    """A YAML document as plain data, with where each key and value stands in the file."""
+    """A YAML document as plain data, with where each key and value stands in the file.
+
+    Positions are found on demand: a valid file never needs them, so they are computed (by
+    parsing ``text`` once more) only when the first diagnostic asks where something stands.
+    That keeps loading fast and memory small for thousands of files.
+    """
 
     path: str
     data: Any
-    key_positions: dict[Loc, tuple[int, int]] = field(default_factory=dict)
-    value_positions: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    text: str | None = None
+    _keys: Positions | None = field(default=None, repr=False, compare=False)
+    _values: Positions | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def key_positions(self) -> Positions:
+        return self._positions()[0]
+
+    @property
+    def value_positions(self) -> Positions:
+        return self._positions()[1]
+
+    def _positions(self) -> tuple[Positions, Positions]:
+        if self._keys is None or self._values is None:
+            builder = _TreeBuilder(self.path, track_positions=True)
+            if self.text is not None:
+                try:
+                    builder.build(_events(self.text, fast=True))
+                except (_Refused, YAMLError):
+                    pass
+            self._keys, self._values = builder.keys, builder.values
+        return self._keys, self._values
 
     def position(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
         """Line and column of the value (or key) at ``loc``, or of its nearest ancestor."""
-        table = self.key_positions if key else self.value_positions
+        keys, values = self._positions()
+        table = keys if key else values
         current = tuple(loc)
         while current:
             if current in table:
                 return table[current]
-            if not key and current in self.key_positions:
-                return self.key_positions[current]
+            if not key and current in keys:
+                return keys[current]
             current = current[:-1]
-        return self.value_positions.get((), (1, 1))
+        return values.get((), (1, 1))
 
     def diagnostic(
         self, loc: Loc, rule: str, message: str, hint: str | None = None, *, key: bool = False
@@ -144,10 +173,17 @@ class _Refused(Exception):
 
 
 class _TreeBuilder:
-    """Builds plain data from parser events, refusing what a case file must not contain."""
+    """Builds plain data from parser events, refusing what a case file must not contain.
 
-    def __init__(self, path: str) -> None:
-        self.doc = SourceDocument(path, None)
+    With ``track_positions`` it also records where every key and value stands, by path.
+    """
+
+    def __init__(self, path: str, *, track_positions: bool = False) -> None:
+        self.path = path
+        self.data: Any = None
+        self.track = track_positions
+        self.keys: Positions = {}
+        self.values: Positions = {}
         self.diagnostics: list[Diagnostic] = []
 
     def _at(self, event: ev.Event) -> tuple[int, int]:
@@ -156,7 +192,7 @@ class _TreeBuilder:
 
     def _refuse(self, event: ev.Event, rule: str, message: str, hint: str) -> _Refused:
         line, column = self._at(event)
-        return _Refused(Diagnostic(self.doc.path, line, column, rule, message, hint))
+        return _Refused(Diagnostic(self.path, line, column, rule, message, hint))
 
     def _check_node_event(self, event: ev.NodeEvent) -> None:
         if isinstance(event, ev.AliasEvent):
@@ -196,8 +232,8 @@ class _TreeBuilder:
                         "split the documents into separate files",
                     )
             elif isinstance(event, ev.NodeEvent):
-                self.doc.value_positions[()] = self._at(event)
-                self.doc.data = self._node(event, stream, (), 0)
+                self.values[()] = self._at(event)
+                self.data = self._node(event, stream, (), 0)
 
     def _node(self, event: ev.Event, stream: Any, loc: Loc, depth: int) -> Any:
         self._check_node_event(event)  # type: ignore[arg-type]
@@ -220,13 +256,16 @@ class _TreeBuilder:
         for event in stream:
             if isinstance(event, ev.SequenceEndEvent):
                 return items
-            item_loc = (*loc, len(items))
-            self.doc.value_positions[item_loc] = self._at(event)
+            item_loc = loc
+            if self.track:
+                item_loc = (*loc, len(items))
+                self.values[item_loc] = self._at(event)
             items.append(self._node(event, stream, item_loc, depth + 1))
         return items
 
     def _mapping(self, stream: Any, loc: Loc, depth: int) -> dict[str, Any]:
         mapping: dict[str, Any] = {}
+        key_lines: dict[str, int] = {}
         for event in stream:
             if isinstance(event, ev.MappingEndEvent):
                 return mapping
@@ -243,28 +282,28 @@ class _TreeBuilder:
                     "merge keys ('<<') are not allowed in a case file",
                     "write the merged keys out in full",
                 )
-            key_loc = (*loc, key)
             position = self._at(event)
+            key_loc = (*loc, key) if self.track else loc
+            value_event = next(stream)
             if key in mapping:
-                first_line = self.doc.key_positions[key_loc][0]
                 self.diagnostics.append(
                     Diagnostic(
-                        self.doc.path,
+                        self.path,
                         *position,
                         "duplicate-key",
-                        f"duplicate key '{key}' (first at line {first_line})",
+                        f"duplicate key '{key}' (first at line {key_lines[key]})",
                         "remove one of them or merge their contents",
-                        location=".".join(str(p) for p in key_loc),
+                        location=".".join(str(p) for p in (*loc, key)) if self.track else key,
                     )
                 )
-                value_event = next(stream)
                 self._node(value_event, stream, ("#duplicate", *key_loc), depth + 1)
                 continue
-            self.doc.key_positions[key_loc] = position
-            value_event = next(stream)
-            empty = isinstance(value_event, ev.ScalarEvent) and value_event.value == ""
-            # an empty value has no place of its own: point at its key
-            self.doc.value_positions[key_loc] = position if empty else self._at(value_event)
+            key_lines[key] = position[0]
+            if self.track:
+                self.keys[key_loc] = position
+                empty = isinstance(value_event, ev.ScalarEvent) and value_event.value == ""
+                # an empty value has no place of its own: point at its key
+                self.values[key_loc] = position if empty else self._at(value_event)
             mapping[key] = self._node(value_event, stream, key_loc, depth + 1)
         return mapping
 
@@ -308,10 +347,10 @@ def _events(text: str, *, fast: bool) -> Iterator[ev.Event]:
 
 
 def parse_text(
-    path: str, text: str, *, fast: bool = True
+    path: str, text: str, *, fast: bool = True, track_positions: bool = False
 ) -> tuple[SourceDocument | None, list[Diagnostic]]:
     """Parse YAML text; returns the document (None when unusable) and the problems found."""
-    builder = _TreeBuilder(path)
+    builder = _TreeBuilder(path, track_positions=track_positions)
     try:
         builder.build(_events(text, fast=fast))
     except _Refused as refused:
@@ -338,7 +377,7 @@ def parse_text(
         ]
     except YAMLError as error:
         return None, [Diagnostic(path, 1, 1, "yaml-syntax", str(error).strip(), None)]
-    if builder.doc.data is None:
+    if builder.data is None:
         return None, [
             *builder.diagnostics,
             Diagnostic(
@@ -350,7 +389,10 @@ def parse_text(
                 "start from 'ol-analysis new ID --title TITLE'",
             ),
         ]
-    return builder.doc, builder.diagnostics
+    doc = SourceDocument(path, builder.data, text)
+    if track_positions:
+        doc._keys, doc._values = builder.keys, builder.values
+    return doc, builder.diagnostics
 
 
 def read_yaml(

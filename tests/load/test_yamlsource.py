@@ -56,6 +56,16 @@ def test_quoted_scalars_are_text() -> None:
     assert doc is not None and doc.data == {"a": "7", "b": "true"}
 
 
+def test_positions_found_on_demand_equal_those_tracked_while_parsing() -> None:
+    text = "a:\n  b: [x, y]\n  c:\n    - k: 1\n"
+    lazy, _ = parse_text("t.yaml", text)
+    eager, _ = parse_text("t.yaml", text, track_positions=True)
+    assert lazy is not None and eager is not None
+    assert lazy._keys is None  # nothing computed until asked
+    assert lazy.key_positions == eager.key_positions
+    assert lazy.value_positions == eager.value_positions
+
+
 def test_positions_of_keys_and_values_are_one_based() -> None:
     doc, _ = parse_text("t.yaml", "top:\n  list:\n    - first\n    - key: value\n")
     assert doc is not None
@@ -149,8 +159,8 @@ def _all_yaml_files() -> list[Path]:
 def test_fast_and_pure_parsers_read_every_file_alike(path: Path) -> None:
     """libyaml's parser is a speed-up only: it must never change what a file means."""
     text = path.read_text(encoding="utf-8", errors="replace")
-    fast, fast_problems = parse_text(str(path), text, fast=True)
-    pure, pure_problems = parse_text(str(path), text, fast=False)
+    fast, fast_problems = parse_text(str(path), text, fast=True, track_positions=True)
+    pure, pure_problems = parse_text(str(path), text, fast=False, track_positions=True)
     assert (fast is None) == (pure is None)
     assert [p.rule for p in fast_problems] == [p.rule for p in pure_problems]
     if fast is not None and pure is not None:
