@@ -16,11 +16,11 @@ from typing import Any
 
 from ol_analysis.framework import Framework, Group, RecordField, load_framework
 
-WORDS = (
+WORDS = tuple(
     "cliënt begeleider team contact week gesprek behandeling medicatie rust dagbesteding "
     "vertrouwen regie netwerk familie partner huisarts opname crisis herstel stap samen "
-    "afspraak wonen werk geld structuur zorg steun tijd ritme moeite hulp plan doel"
-).split()
+    "afspraak wonen werk geld structuur zorg steun tijd ritme moeite hulp plan doel".split()
+)
 
 
 def sentence(rng: random.Random, low: int = 8, high: int = 30) -> str:

@@ -12,6 +12,7 @@ The tree is built from the parser's events rather than by a YAML constructor, so
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -132,10 +133,8 @@ class SourceDocument:
         if self._keys is None or self._values is None:
             builder = _TreeBuilder(self.path, track_positions=True)
             if self.text is not None:
-                try:
+                with contextlib.suppress(_Refused, YAMLError):
                     builder.build(_events(self.text, fast=True))
-                except (_Refused, YAMLError):
-                    pass
             self._keys, self._values = builder.keys, builder.values
         return self._keys, self._values
 
