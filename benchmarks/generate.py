@@ -17,9 +17,42 @@ from typing import Any
 from ol_analysis.framework import Framework, Group, RecordField, load_framework
 
 WORDS = tuple(
-    "cliënt begeleider team contact week gesprek behandeling medicatie rust dagbesteding "
-    "vertrouwen regie netwerk familie partner huisarts opname crisis herstel stap samen "
-    "afspraak wonen werk geld structuur zorg steun tijd ritme moeite hulp plan doel".split()
+    [
+        "cliënt",
+        "begeleider",
+        "team",
+        "contact",
+        "week",
+        "gesprek",
+        "behandeling",
+        "medicatie",
+        "rust",
+        "dagbesteding",
+        "vertrouwen",
+        "regie",
+        "netwerk",
+        "familie",
+        "partner",
+        "huisarts",
+        "opname",
+        "crisis",
+        "herstel",
+        "stap",
+        "samen",
+        "afspraak",
+        "wonen",
+        "werk",
+        "geld",
+        "structuur",
+        "zorg",
+        "steun",
+        "tijd",
+        "ritme",
+        "moeite",
+        "hulp",
+        "plan",
+        "doel",
+    ]
 )
 
 
