@@ -1,0 +1,180 @@
+"""``ol-analysis export …`` and ``ol-analysis import …``: the study in other tools' formats.
+
+Registered on the main app in :mod:`ol_analysis.cli`; the work is done by
+:mod:`ol_analysis.refi`, :mod:`ol_analysis.refi_cases` and :mod:`ol_analysis.exports`.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ol_analysis.cli import CasesOpt, FrameworkOpt, Lang, LangOpt, _fail, _load, err
+from ol_analysis.errors import OlAnalysisError, StudyError
+from ol_analysis.safe_write import write_bytes_atomic, write_text_atomic
+
+export_app = typer.Typer(
+    help="Write the study for other tools: REFI-QDA, CSV, SQLite, GraphML.",
+    no_args_is_help=True,
+)
+import_app = typer.Typer(
+    help="Read a REFI-QDA codebook or project into a framework or a study folder.",
+    no_args_is_help=True,
+)
+
+
+class Graph(StrEnum):
+    support = "support"
+    partners = "partners"
+    cooccurrence = "cooccurrence"
+
+
+def _out(default: str, what: str) -> object:
+    return typer.Option("--out", help=f"{what} (default {default}).")
+
+
+def _wrote(path: Path) -> None:
+    err.print(f"wrote {path}", markup=False)
+
+
+@export_app.command("codebook")
+def export_codebook(
+    out: Annotated[Path, _out("build/codebook.qdc", "The .qdc file")] = Path("build/codebook.qdc"),
+    framework: FrameworkOpt = Path("framework.yaml"),
+    lang: LangOpt = Lang.nl,
+) -> None:
+    """The framework as a REFI-QDA codebook (.qdc) for ATLAS.ti, MAXQDA, NVivo, QualCoder."""
+    from ol_analysis.framework import load_framework
+    from ol_analysis.refi import export_codebook as build
+
+    try:
+        data = build(load_framework(framework, str(framework)), lang.value)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        write_bytes_atomic(out, data)
+    except OlAnalysisError as error:
+        _fail(error)
+    _wrote(out)
+
+
+@export_app.command("refi")
+def export_refi(
+    out: Annotated[Path, _out("build/study.qdpx", "The .qdpx file")] = Path("build/study.qdpx"),
+    framework: FrameworkOpt = Path("framework.yaml"),
+    cases: CasesOpt = Path("cases"),
+    lang: LangOpt = Lang.nl,
+) -> None:
+    """The study as a REFI-QDA project (.qdpx): codebook, cases, variables, coded texts, notes."""
+    from ol_analysis.refi import export_project
+
+    try:
+        data = export_project(_load(framework, cases), lang.value)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        write_bytes_atomic(out, data)
+    except OlAnalysisError as error:
+        _fail(error)
+    _wrote(out)
+
+
+@export_app.command("graphml")
+def export_graphml(
+    out: Annotated[Path | None, _out("build/GRAPH.graphml", "The .graphml file")] = None,
+    graph: Annotated[Graph, typer.Option("--graph", help="Which network.")] = Graph.support,
+    framework: FrameworkOpt = Path("framework.yaml"),
+    cases: CasesOpt = Path("cases"),
+    lang: LangOpt = Lang.nl,
+) -> None:
+    """A network for Gephi or Cytoscape: support networks, case × partners, co-occurrence."""
+    from ol_analysis.exports import export_graphml as write
+
+    target = out or Path("build") / f"{graph.value}.graphml"
+    try:
+        write(_load(framework, cases), target, graph.value, lang.value)
+    except OlAnalysisError as error:
+        _fail(error)
+    _wrote(target)
+
+
+@export_app.command("csv")
+def export_csv(
+    out: Annotated[Path, _out("build/csv", "Folder for matrix.csv and codings.csv")] = Path(
+        "build/csv"
+    ),
+    bom: Annotated[
+        bool, typer.Option("--bom", help="Start with a UTF-8 byte-order mark (for Excel).")
+    ] = False,
+    framework: FrameworkOpt = Path("framework.yaml"),
+    cases: CasesOpt = Path("cases"),
+) -> None:
+    """The case × code matrix (0/1) and the long table of codings, for R, SPSS and Excel."""
+    from ol_analysis.exports import export_csv as write
+
+    try:
+        written = write(_load(framework, cases), out, bom=bom)
+    except OlAnalysisError as error:
+        _fail(error)
+    for path in written:
+        _wrote(path)
+
+
+@export_app.command("sqlite")
+def export_sqlite(
+    out: Annotated[Path, _out("build/study.db", "The database file")] = Path("build/study.db"),
+    framework: FrameworkOpt = Path("framework.yaml"),
+    cases: CasesOpt = Path("cases"),
+) -> None:
+    """The study as a SQLite database with foreign keys, to browse and query."""
+    from ol_analysis.exports import export_sqlite as write
+
+    try:
+        write(_load(framework, cases), out)
+    except OlAnalysisError as error:
+        _fail(error)
+    _wrote(out)
+
+
+@import_app.command("codebook")
+def import_codebook(
+    file: Annotated[Path, typer.Argument(metavar="FILE.qdc", help="A REFI-QDA codebook.")],
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write framework.yaml here (default: stdout).")
+    ] = None,
+) -> None:
+    """A framework.yaml skeleton from a codebook made in another tool (review its TODOs)."""
+    from ol_analysis.refi_import import framework_yaml
+    from ol_analysis.refi_import import import_codebook as read
+
+    try:
+        text = framework_yaml(read(file), file.name)
+        if out is None:
+            sys.stdout.write(text)
+            return
+        out.parent.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(out, text)
+    except OlAnalysisError as error:
+        _fail(error)
+    _wrote(out)
+
+
+@import_app.command("refi")
+def import_refi(
+    file: Annotated[Path, typer.Argument(metavar="FILE.qdpx", help="A REFI-QDA project.")],
+    out: Annotated[Path, typer.Option("--out", help="The new study folder.")],
+    force: Annotated[bool, typer.Option("--force", help="Overwrite a study there.")] = False,
+) -> None:
+    """A study folder (framework.yaml + cases/) from a REFI-QDA project; then validates it."""
+    from ol_analysis.refi_cases import import_project
+    from ol_analysis.study import load_study
+
+    try:
+        written = import_project(file, out, force=force)
+        load_study(out)
+    except StudyError as error:
+        err.print(f"the imported study in {out} does not validate:", markup=False)
+        _fail(error)
+    except OlAnalysisError as error:
+        _fail(error)
+    err.print(f"wrote {out}: framework.yaml and {len(written) - 1} case file(s)", markup=False)
