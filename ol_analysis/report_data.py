@@ -1,0 +1,432 @@
+"""The report-data object: every count, matrix and graph the report needs, gathered once.
+
+:func:`gather` runs pure functions over a loaded :class:`~ol_analysis.study.Study` (no I/O, no
+printing) and returns one frozen :class:`ReportData`. Renderers — the Markdown and HTML chapters,
+the figures, the DOCX export — only format what it holds, so every output of a build tells the
+same numbers. Everything is driven by the framework: groups, codes and labels come from
+``framework.yaml``; the only study-specific names are the :class:`Roles` defaults (which groups
+draw the support network and the timeline), and a chapter template may name any path it likes.
+
+A count is always a :class:`Count`: ``k`` of ``N`` cases *with the cases behind it*, so that a
+chapter can say "5 van 11 casussen (c01, c04, …)" and never a bare tally.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+import networkx as nx
+
+from ol_analysis.aggregate import cases_with_code, matrix, order_cases, stats
+from ol_analysis.diagnostics import did_you_mean
+from ol_analysis.framework import Framework, Group
+from ol_analysis.report_network import (
+    CaseNetwork,
+    PartnerNetwork,
+    case_network,
+    cooccurrence_graph,
+    partner_network,
+)
+from ol_analysis.report_records import case_view, framework_matrix, record_summary
+from ol_analysis.report_types import (
+    CaseCodeMatrix,
+    CaseView,
+    CodeCount,
+    Count,
+    Crosstab,
+    CrosstabRow,
+    FrameworkMatrix,
+    GroupCounts,
+    MatrixRow,
+    RecordSummary,
+    Roles,
+    StatusMatrix,
+    StatusRow,
+    freeze,
+)
+
+PROFILE_PART = "profile"
+
+
+class ReportLookupError(LookupError):
+    """A template asked for a path the report data does not hold (a typo, or another framework)."""
+
+    def __init__(self, what: str, path: str, known: Iterable[str]) -> None:
+        hint = did_you_mean(path, known)
+        super().__init__(f"'{path}' is not {what}" + (f"; {hint}" if hint else ""))
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """Everything a report shows, computed before anything is rendered; read-only.
+
+    ``cases`` and every per-case tuple follow ``order`` (case-id order unless the build asked to
+    order by an attribute); the case lists inside a :class:`Count` are in case-id order, as in
+    ``stats --json``.
+    """
+
+    framework: Framework
+    lang: str
+    n_cases: int
+    order: tuple[str, ...]
+    order_by: str | None
+    stats: Mapping[str, Any]
+    counts: Mapping[str, Count]
+    groups: Mapping[str, GroupCounts]
+    values: Mapping[str, Mapping[str, Any]]
+    crosstabs: Mapping[tuple[str, str], Crosstab]
+    matrices: Mapping[str, CaseCodeMatrix]
+    status_matrices: Mapping[str, StatusMatrix]
+    records: Mapping[str, RecordSummary]
+    framework_matrix: FrameworkMatrix
+    cases: Mapping[str, CaseView]
+    cooccurrence: nx.Graph
+    networks: Mapping[str, CaseNetwork]
+    partners: PartnerNetwork
+    roles: Roles
+
+    # -- lookups for templates: each names the path it could not find ----------------------------
+
+    def count(self, path: str) -> Count:
+        """The count of a code (``course_outcome.pattern.rising``) or a bool group/field."""
+        try:
+            return self.counts[path]
+        except KeyError:
+            raise ReportLookupError("a counted path of the framework", path, self.counts) from None
+
+    def group(self, path: str) -> GroupCounts:
+        """The counts of every code of a single/multi group or a coded record field."""
+        try:
+            return self.groups[path]
+        except KeyError:
+            raise ReportLookupError("a coded group or field", path, self.groups) from None
+
+    def crosstab(self, path: str, by: str) -> Crosstab:
+        """Codes of ``path`` against the values of a profile attribute ``by`` (e.g. per team)."""
+        try:
+            return self.crosstabs[(path, by)]
+        except KeyError:
+            known = [f"{p}" for p, _b in self.crosstabs]
+            if path in known:
+                bys = [b for p, b in self.crosstabs if p == path]
+                raise ReportLookupError("a profile attribute to cross by", by, bys) from None
+            raise ReportLookupError("a coded group or field", path, known) from None
+
+    def matrix(self, path: str) -> CaseCodeMatrix:
+        """The case-by-code matrix of a group (as ``matrix --json``, with labels)."""
+        try:
+            return self.matrices[path]
+        except KeyError:
+            raise ReportLookupError("a group with a matrix", path, self.matrices) from None
+
+    def status_matrix(self, path: str) -> StatusMatrix:
+        """Rows × cases with each record's status, e.g. the if…then matrix."""
+        try:
+            return self.status_matrices[path]
+        except KeyError:
+            known = self.status_matrices
+            raise ReportLookupError("a record group with a status", path, known) from None
+
+    def record_group(self, path: str) -> RecordSummary:
+        """Tallies of a record group: records per case, per code field, bool and number fields."""
+        try:
+            return self.records[path]
+        except KeyError:
+            raise ReportLookupError("a record group", path, self.records) from None
+
+    def case(self, case_id: str) -> CaseView:
+        try:
+            return self.cases[case_id]
+        except KeyError:
+            raise ReportLookupError("a case of the study", case_id, self.cases) from None
+
+    def label(self, path: str) -> str:
+        """The label of a part, group, field or code in the report's language."""
+        framework = self.framework
+        found: Any = (
+            framework.part(path)
+            or framework.group(path)
+            or framework.vocabulary_owner(path)
+            or framework.code(path)
+        )
+        if found is None:
+            known = [p.id for p in framework.parts] + list(self.counts) + list(self.groups)
+            raise ReportLookupError("a part, group, field or code", path, known)
+        return str(found.label.get(self.lang))
+
+    def value_list(self, path: str) -> list[Any]:
+        """The values of an integer/number/text group in case order (cases without one left out)."""
+        if path not in self.values:
+            raise ReportLookupError("an integer, number or text group", path, self.values)
+        values = self.values[path]
+        return [values[case_id] for case_id in self.order if case_id in values]
+
+    def in_range(self, path: str, low: float, high: float) -> Count:
+        """Cases whose value of an integer/number group lies in ``[low, high]``."""
+        if path not in self.values:
+            raise ReportLookupError("an integer or number group", path, self.values)
+        ids = [c for c, v in self.values[path].items() if isinstance(v, int | float)]
+        return _count([c for c in ids if low <= self.values[path][c] <= high], self.n_cases)
+
+    def count_all(self, *paths: str) -> Count:
+        """Cases that carry every one of the given codes (e.g. both GGZ Drenthe and Cosis)."""
+        if not paths:
+            return _count([], self.n_cases)
+        sets = [set(self.count(path).cases) for path in paths]
+        both = set.intersection(*sets)
+        return _count([c for c in self.stats_order if c in both], self.n_cases)
+
+    def count_any(self, *paths: str) -> Count:
+        """Cases that carry at least one of the given codes."""
+        either = set().union(*(self.count(path).cases for path in paths))
+        return _count([c for c in self.stats_order if c in either], self.n_cases)
+
+    def pairs(self, path: str, limit: int = 3) -> list[tuple[CodeCount, CodeCount, Count]]:
+        """The commonest pairs of codes within one group, most cases first."""
+        codes = [c for c in self.group(path).codes if c.count.n]
+        found = []
+        for i, first in enumerate(codes):
+            for second in codes[i + 1 :]:
+                both = self.count_all(first.path, second.path)
+                if both.n:
+                    found.append((first, second, both))
+        found.sort(key=lambda item: -item[2].n)
+        return found[:limit]
+
+    def cooccurring(self, limit: int = 10) -> list[tuple[str, str, Count]]:
+        """The pairs of codes (outside the profile) that most cases share: (label, label, count)."""
+        graph = self.cooccurrence
+        edges = sorted(graph.edges(data=True), key=lambda e: (-e[2]["weight"], e[0], e[1]))
+        return [
+            (graph.nodes[a]["label"], graph.nodes[b]["label"], _count(d["cases"], self.n_cases))
+            for a, b, d in edges[:limit]
+        ]
+
+    @property
+    def stats_order(self) -> tuple[str, ...]:
+        """Case ids in id order (the order of ``stats --json``)."""
+        return tuple(sorted(self.order))
+
+    @property
+    def title(self) -> str:
+        return self.framework.framework.title.get(self.lang)
+
+
+def _count(case_ids: Iterable[str], total: int, path: str = "") -> Count:
+    ids = tuple(case_ids)
+    return Count(len(ids), ids, total, path)
+
+
+def gather(
+    study: Any,
+    *,
+    lang: str = "nl",
+    order_by: str | None = None,
+    roles: Roles | None = None,
+) -> ReportData:
+    """Compute everything the report shows from a loaded study; pure and deterministic."""
+    roles = roles or Roles()
+    framework: Framework = study.framework
+    ordered = order_cases(study, order_by) if order_by else list(study)
+    order = tuple(case.id for case in ordered)
+    total = len(study)
+    result = stats(study)
+    counts = {path: _count(e["cases"], total, path) for path, e in result["counts"].items()}
+    groups = _group_counts(study, framework, counts, lang)
+    matrices = {
+        path: _case_code_matrix(study, framework, path, order_by, lang, groups)
+        for path in _matrix_paths(framework)
+    }
+    return ReportData(
+        framework=framework,
+        lang=lang,
+        n_cases=total,
+        order=order,
+        order_by=order_by,
+        stats=MappingProxyType(result),
+        counts=freeze(counts),
+        groups=freeze(groups),
+        values=freeze({p: MappingProxyType(v) for p, v in result["values"].items()}),
+        crosstabs=freeze(_crosstabs(study, framework, groups, lang)),
+        matrices=freeze(matrices),
+        status_matrices=freeze(_status_matrices(study, framework, order, lang)),
+        records=freeze(
+            {
+                g.path: record_summary(study, g, lang)
+                for _p, g in framework.groups()
+                if g.kind == "records"
+            }
+        ),
+        framework_matrix=framework_matrix(study, ordered, lang, order_by),
+        cases=freeze({case.id: case_view(study, case, lang, roles) for case in ordered}),
+        cooccurrence=cooccurrence_graph(study, lang, exclude_parts=(PROFILE_PART,)),
+        networks=freeze({case.id: case_network(study, case, lang, roles) for case in ordered}),
+        partners=partner_network(study, lang, roles),
+        roles=roles,
+    )
+
+
+def _coded_owners(framework: Framework) -> list[tuple[Group, str | None, str, list[Any]]]:
+    """(group, field id or None, path, codes) of every coded group and coded record field."""
+    owners: list[tuple[Group, str | None, str, list[Any]]] = []
+    for _part, group in framework.groups():
+        if group.is_coded:
+            owners.append((group, None, group.path, list(group.codes)))
+        for field in group.fields:
+            if field.is_coded:
+                owners.append((group, field.id, field.path, list(field.codes)))
+    return owners
+
+
+def _group_counts(
+    study: Any, framework: Framework, counts: Mapping[str, Count], lang: str
+) -> dict[str, GroupCounts]:
+    groups = {}
+    for group, field_id, path, codes in _coded_owners(framework):
+        code_counts = tuple(
+            CodeCount(code.id, code.path, code.label.get(lang), counts[code.path]) for code in codes
+        )
+        holders = {cc.id: set(cc.count.cases) for cc in code_counts}
+        anywhere = set().union(*holders.values())
+        per_case = {
+            case.id: tuple(cc.id for cc in code_counts if case.id in holders[cc.id])
+            for case in study
+        }
+        owner = framework.vocabulary_owner(path)
+        label = owner.label.get(lang) if owner is not None else path
+        groups[path] = GroupCounts(
+            path=path,
+            label=label,
+            kind=group.kind if field_id is None else "records",
+            codes=code_counts,
+            coded=_count(sorted(anywhere), len(study)),
+            per_case=MappingProxyType(per_case),
+        )
+    return groups
+
+
+def _profile_attributes(framework: Framework) -> list[Group]:
+    part = framework.part(PROFILE_PART)
+    return [g for g in (part.groups if part else []) if g.kind == "single"]
+
+
+def _crosstabs(
+    study: Any, framework: Framework, groups: Mapping[str, GroupCounts], lang: str
+) -> dict[tuple[str, str], Crosstab]:
+    """Every coded group and field crossed with every single-choice profile attribute."""
+    tables = {}
+    total = len(study)
+    for by in _profile_attributes(framework):
+        columns = tuple(
+            CodeCount(
+                c.id,
+                c.path,
+                c.label.get(lang),
+                _count(cases_with_code(study, by, None, c.id), total),
+            )
+            for c in by.codes
+        )
+        value_of = {case_id: i for i, col in enumerate(columns) for case_id in col.count.cases}
+        for path, counted in groups.items():
+            if path == by.path:
+                continue
+            rows = []
+            for code in counted.codes:
+                split: list[list[str]] = [[] for _ in columns]
+                for case_id in code.count.cases:
+                    if case_id in value_of:
+                        split[value_of[case_id]].append(case_id)
+                cells = tuple(_count(ids, total) for ids in split)
+                rows.append(CrosstabRow(code.id, code.label, cells, code.count))
+            tables[(path, by.path)] = Crosstab(
+                path, counted.label, by.path, by.label.get(lang), columns, tuple(rows)
+            )
+    return tables
+
+
+def _matrix_paths(framework: Framework) -> list[str]:
+    return [
+        g.path
+        for _p, g in framework.groups()
+        if g.is_coded or (g.kind == "records" and g.row_field is not None)
+    ]
+
+
+def _case_code_matrix(
+    study: Any,
+    framework: Framework,
+    path: str,
+    order_by: str | None,
+    lang: str,
+    groups: Mapping[str, GroupCounts],
+) -> CaseCodeMatrix:
+    result = matrix(study, path, order_by)
+    group = framework.group(path)
+    assert group is not None
+    row_path = path if group.is_coded else f"{path}.{group.row_field.id}"  # type: ignore[union-attr]
+    counted = {code.id: code for code in groups[row_path].codes}
+    rows = tuple(
+        MatrixRow(
+            code,
+            counted[code].label,
+            tuple(result["cells"][code][case_id] for case_id in result["cases"]),
+            counted[code].count,
+        )
+        for code in result["rows"]
+    )
+    return CaseCodeMatrix(path, group.label.get(lang), tuple(result["cases"]), rows)
+
+
+def _status_matrices(
+    study: Any, framework: Framework, order: tuple[str, ...], lang: str
+) -> dict[str, StatusMatrix]:
+    tables = {}
+    total = len(study)
+    by_id = {case.id: case for case in study}
+    for _part, group in framework.groups():
+        if group.status is None or group.row_field is None:
+            continue
+        row_field = group.row_field
+        status_field = group.field(group.status.field)
+        assert status_field is not None
+        statuses = tuple((c.id, c.label.get(lang)) for c in status_field.codes)
+        rows = []
+        for code in row_field.codes:
+            cells = []
+            for case_id in order:
+                found = [
+                    r
+                    for r in by_id[case_id].items(group.path)
+                    if getattr(r, row_field.id, None) == code.id
+                ]
+                cells.append(getattr(found[0], status_field.id, None) if found else None)
+            by_status = {
+                status: _count(
+                    [c for c, s in zip(order, cells, strict=True) if s == status and c], total
+                )
+                for status, _label in statuses
+            }
+            sorted_by_status = {s: _count(sorted(cnt.cases), total) for s, cnt in by_status.items()}
+            counting = set(group.status.counts)
+            supporting = sorted(c for c, s in zip(order, cells, strict=True) if s in counting)
+            rows.append(
+                StatusRow(
+                    code.id,
+                    code.label.get(lang),
+                    tuple(cells),
+                    MappingProxyType(sorted_by_status),
+                    _count(supporting, total, code.path),
+                )
+            )
+        tables[group.path] = StatusMatrix(
+            group.path,
+            group.label.get(lang),
+            order,
+            statuses,
+            tuple(group.status.counts),
+            tuple(rows),
+        )
+    return tables
