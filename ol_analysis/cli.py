@@ -483,7 +483,8 @@ def build(
                 study, out_dir, lang=lang.value, templates_dir=templates, footnotes=footnotes,
                 order_by=order_by, progress=progress,
                 provenance=study_provenance(study, framework.parent),
-                protected={"study folder": framework.parent, "cases": cases, "templates": templates},
+                protected={"study folder": framework.parent, "cases": cases,
+                           "templates": templates},
             )
     except OlAnalysisError as error:
         _fail(error)
