@@ -278,6 +278,99 @@ def merge_codes(
     )
 
 
+DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Show the changes; write nothing.")]
+DiffOpt = Annotated[bool, typer.Option("--diff", help="Also print the changes as a unified diff.")]
+
+
+def _migrate(
+    framework: Path, cases: Path, make_plan: Any, summary: Any, dry_run: bool, diff: bool
+) -> None:
+    """Plan a codebook migration, report it, and write it unless ``dry_run``."""
+    from ol_analysis.migrate import plan_migration, write_migration
+    from ol_analysis.study import case_files
+
+    try:
+        migration = plan_migration(framework, case_files(cases), make_plan, summary)
+        if not dry_run:
+            write_migration(migration)
+    except StudyError as error:
+        print_diagnostics(err, error.diagnostics)
+        err.print("the migration needs a valid study and must leave it valid; nothing was written")
+        raise typer.Exit(1) from None
+    except OlAnalysisError as error:
+        _fail(error)
+    for change in migration.changes:
+        for o in change.occurrences:
+            out.print(
+                f"{change.shown}:{o.line}:{o.column}: {o.location}: {o.old} → {o.new}",
+                markup=False,
+                soft_wrap=True,
+            )
+        if diff:
+            sys.stdout.write(change.diff())
+    files = len(migration.changes)
+    done = "would change" if dry_run else "changed"
+    out.print(
+        f"{migration.summary}: {done} {migration.occurrences} place(s) in {files} file(s)"
+        + (" (dry run: nothing written)" if dry_run else ""),
+        markup=False,
+        soft_wrap=True,
+    )
+
+
+@app.command("rename-code")
+def rename_code(
+    old_path: Annotated[str, typer.Argument(metavar="OLD_PATH", help="Dotted path of the code.")],
+    new_id: Annotated[str, typer.Argument(metavar="NEW_ID", help="The code's new id.")],
+    framework: FrameworkOpt = Path("framework.yaml"),
+    cases: CasesOpt = Path("cases"),
+    dry_run: DryRunOpt = False,
+    diff: DiffOpt = False,
+) -> None:
+    """Rename a code in framework.yaml and every case file, keeping comments and layout."""
+    from ol_analysis.migrate import rename_plan
+
+    _migrate(
+        framework,
+        cases,
+        lambda fw: rename_plan(fw, old_path, new_id),
+        lambda plan: f"rename {old_path} to {new_id}",
+        dry_run,
+        diff,
+    )
+
+
+@app.command("merge-codes")
+def merge_codes(
+    first: Annotated[str, typer.Argument(metavar="A", help="Dotted path of a code.")],
+    second: Annotated[str, typer.Argument(metavar="B", help="Another code of the same group.")],
+    into: Annotated[str, typer.Option("--into", metavar="C", help="The code both become.")],
+    framework: FrameworkOpt = Path("framework.yaml"),
+    cases: CasesOpt = Path("cases"),
+    label_nl: Annotated[str | None, typer.Option("--label-nl", help="Label of a new C.")] = None,
+    label_en: Annotated[str | None, typer.Option("--label-en", help="Label of a new C.")] = None,
+    description: Annotated[
+        str | None, typer.Option("--description", help="Description of a new C.")
+    ] = None,
+    dry_run: DryRunOpt = False,
+    diff: DiffOpt = False,
+) -> None:
+    """Merge codes A and B into C (new or existing) in framework.yaml and every case file."""
+    from ol_analysis.migrate import merge_plan
+
+    def plan(fw: Any) -> Any:
+        label = None
+        if label_nl or label_en:
+            if not (label_nl and label_en):
+                raise UsageError("give both --label-nl and --label-en")
+            label = {"nl": label_nl, "en": label_en}
+        return merge_plan(fw, first, second, into, label=label, description=description)
+
+    _migrate(
+        framework, cases, plan, lambda p: f"merge {first} and {second} into {into}", dry_run, diff
+    )
+
+
 @app.command()
 def new(
     case_id: Annotated[str, typer.Argument(metavar="ID", help="The new case's id, e.g. c12.")],

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import CommentMark
 from ruamel.yaml.scalarstring import FoldedScalarString, ScalarString
 from ruamel.yaml.tokens import CommentToken
 
@@ -162,7 +163,7 @@ def _attach_tail(parent: Any, key: Any, rest: str) -> None:
     while len(entry) <= position:
         entry.append(None)
     if entry[position] is None:
-        entry[position] = CommentToken("\n" + rest, None, None)
+        entry[position] = CommentToken("\n" + rest, CommentMark(0), None)
     else:
         entry[position].value += rest
 
