@@ -235,7 +235,8 @@ def chapter_templates(env: ImmutableSandboxedEnvironment, lang: str) -> list[str
 
 
 def tidy(markdown: str) -> str:
-    """At most one blank line in a row, and one newline at the end."""
+    """No trailing spaces, at most one blank line in a row, and one newline at the end."""
+    markdown = re.sub(r"[ \t]+\n", "\n", markdown)
     return re.sub(r"\n{3,}", "\n\n", markdown).strip("\n") + "\n"
 
 
