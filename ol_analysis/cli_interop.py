@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from ol_analysis.cli import CasesOpt, FrameworkOpt, Lang, LangOpt, _fail, _load, err
-from ol_analysis.errors import OlAnalysisError, StudyError
+from ol_analysis.errors import OlAnalysisError, StudyError, UsageError
 from ol_analysis.safe_write import write_bytes_atomic, write_text_atomic
 
 export_app = typer.Typer(
@@ -142,6 +142,7 @@ def import_codebook(
     out: Annotated[
         Path | None, typer.Option("--out", help="Write framework.yaml here (default: stdout).")
     ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
     """A framework.yaml skeleton from a codebook made in another tool (review its TODOs)."""
     from ol_analysis.refi_import import framework_yaml
@@ -152,6 +153,8 @@ def import_codebook(
         if out is None:
             sys.stdout.write(text)
             return
+        if out.exists() and not force:
+            raise UsageError(f"{out} already exists (use --force to overwrite)")
         out.parent.mkdir(parents=True, exist_ok=True)
         write_text_atomic(out, text)
     except OlAnalysisError as error:

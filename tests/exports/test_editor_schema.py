@@ -107,3 +107,12 @@ def test_why_the_yaml_is_converted_first(tmp_path: Path) -> None:
     if raw.returncode == 0:
         pytest.skip("this check-jsonschema reads 18_25 as text; the conversion is still harmless")
     assert "1825" in raw.stdout + raw.stderr
+
+
+def test_the_example_vscode_settings_point_case_files_at_the_schema() -> None:
+    settings = json.loads((REPO / ".vscode" / "settings.json").read_text(encoding="utf-8"))
+    assert settings["yaml.schemas"] == {"./build/schema.json": ["cases/*.yaml", "cases/*.yml"]}
+    assert settings["yaml.yamlVersion"] == "1.2"
+    docs = (REPO / "docs" / "editor-setup.md").read_text(encoding="utf-8")
+    assert "# yaml-language-server: $schema=../build/schema.json" in docs
+    assert "ol-analysis schema --out build/schema.json" in docs

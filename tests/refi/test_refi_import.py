@@ -210,3 +210,14 @@ def test_cli_export_then_import(tmp_path: Path, run_cli: Any) -> None:
     again = run_cli(["import", "refi", str(qdpx), "--out", str(tmp_path / "new")])
     assert again.exit_code == 2 and "--force" in again.stderr
     assert run_cli(["validate"], cwd=tmp_path / "new").exit_code == 0
+
+
+def test_import_codebook_never_overwrites_without_force(tmp_path: Path, run_cli: Any) -> None:
+    qdc = tmp_path / "c.qdc"
+    qdc.write_text(FOREIGN, encoding="utf-8")
+    target = tmp_path / "framework.yaml"
+    target.write_text("keep me", encoding="utf-8")
+    result = run_cli(["import", "codebook", str(qdc), "--out", str(target)])
+    assert result.exit_code == 2 and target.read_text(encoding="utf-8") == "keep me"
+    assert run_cli(["import", "codebook", str(qdc), "--out", str(target), "--force"]).exit_code == 0
+    assert load_framework(target).parts
