@@ -20,10 +20,8 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def clean_text(text: str) -> str:
-    """Text without control characters, which XML 1.0 cannot carry and no export needs.
-
-    The YAML reader can leave ruamel's fold markers (BEL, ``\\a``) in folded ``>`` scalars.
-    """
+    """Text without control characters (other than tab and newline), which XML 1.0 cannot
+    carry and no export needs; a stray one in a case file must not make an export invalid."""
     return _CONTROL.sub("", text)
 
 
