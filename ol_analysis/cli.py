@@ -498,6 +498,34 @@ def build(
               f"({result.seconds:.1f} s)", markup=False, soft_wrap=True)
 
 
+@app.command()
+def serve(
+    framework: FrameworkOpt = Path("framework.yaml"),
+    cases: CasesOpt = Path("cases"),
+    templates: TemplatesOpt = Path("templates"),
+    out_dir: OutOpt = Path("build"),
+    lang: LangOpt = Lang.nl,
+    port: Annotated[int, typer.Option("--port", help="Port on 127.0.0.1.")] = 8000,
+) -> None:
+    """Build the HTML report into --out and serve it on localhost, rebuilding on every change."""
+    from ol_analysis.serve import study_server
+
+    server = study_server(framework, cases, templates, out_dir, lang=lang.value, port=port)
+    try:
+        server.start()
+    except OlAnalysisError as error:
+        _fail(error)
+    err.print(f"serving {server.url} (Ctrl-C to stop)", markup=False)
+    if server.state.error:
+        err.print(f"the build failed; the page shows why:\n{server.state.error}", markup=False)
+    try:
+        server.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+
+
 def _cell(value: object) -> str:
     if value is True:
         return "✓"

@@ -12,7 +12,7 @@ cannot show SVG in older versions and python-docx cannot embed it, hence the PNG
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
     from docx.text.paragraph import Paragraph
     from markdown_it.tree import SyntaxTreeNode
+
+    from ol_analysis.report_data import ReportData
 
 MAX_IMAGE_WIDTH_CM = 16.0  # A4 minus 2.5 cm margins
 LIST_STYLES = {"bullet_list": "List Bullet", "ordered_list": "List Number"}
@@ -49,8 +51,14 @@ def markdown_to_docx(
     footer: str = "",
     lang: str = "nl",
     page_break_between_chapters: bool = True,
+    drop_closing_footer: bool = False,
 ) -> bytes:
-    """Convert chapters to the bytes of one .docx (nothing is written)."""
+    """Convert chapters to the bytes of one .docx (nothing is written).
+
+    ``drop_closing_footer`` leaves out what follows a chapter's last rule (``---``) when that
+    is one paragraph: the provenance line a build puts under every Markdown chapter, which the
+    DOCX shows once, in the page footer.
+    """
     import docx
     from docx.shared import Cm
     from markdown_it import MarkdownIt
@@ -70,27 +78,61 @@ def markdown_to_docx(
     for index, chapter in enumerate(chapters):
         if index and page_break_between_chapters:
             document.add_page_break()
-        tree = SyntaxTreeNode(parser.parse(chapter.markdown))
-        _Writer(document, chapter.base).blocks(tree.children)
+        blocks = SyntaxTreeNode(parser.parse(chapter.markdown)).children
+        if drop_closing_footer and len(blocks) >= 2 and blocks[-2].type == "hr":
+            blocks = blocks[:-2] if blocks[-1].type == "paragraph" else blocks
+        _Writer(document, chapter.base).blocks(blocks)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
 
 
 def write_docx(
-    md_files: Sequence[Path],
-    out_file: Path,
+    data: ReportData,
+    out_dir: Path,
     *,
-    title: str,
-    footer: str = "",
-    lang: str = "nl",
+    chapters: Sequence[Any],
+    figures: Mapping[str, Any] | None = None,
+    provenance: Any = None,
+) -> list[Path]:
+    """The build's hook: ``out_dir/report.docx`` from the rendered chapters, in their order.
+
+    ``chapters`` are the build's rendered chapters (``.markdown``, written to the sibling
+    ``md/`` folder, whose relative figure links are resolved from there); the provenance goes
+    into the page footer instead of closing every chapter. ``figures`` is accepted for the
+    build's hook signature; the links in the Markdown already name every figure.
+    """
+    del figures
+    base = Path(out_dir).parent / "md"
+    parts = [Chapter(chapter.markdown, base) for chapter in chapters]
+    footer = provenance_line(provenance) if provenance is not None else ""
+    content = markdown_to_docx(
+        parts, title=data.title, footer=footer, lang=data.lang, drop_closing_footer=True
+    )
+    out_file = Path(out_dir) / "report.docx"
+    out_file.parent.mkdir(parents=True, exist_ok=True)
+    write_bytes_atomic(out_file, content)
+    return [out_file]
+
+
+def provenance_line(provenance: Any) -> str:
+    """``framework-id version · commit · date``, the build's provenance in one line."""
+    commit = provenance.commit or "-"
+    if provenance.commit and getattr(provenance, "dirty", False):
+        commit += "+"
+    return (
+        f"{provenance.framework_id} {provenance.framework_version} · {commit} · {provenance.date}"
+    )
+
+
+def write_docx_from_files(
+    md_files: Sequence[Path], out_file: Path, *, title: str, footer: str = "", lang: str = "nl"
 ) -> Path:
-    """Convert the Markdown chapter files to ``out_file`` (written atomically)."""
-    chapters = [Chapter(Path(f).read_text(encoding="utf-8"), Path(f).parent) for f in md_files]
-    data = markdown_to_docx(chapters, title=title, footer=footer, lang=lang)
+    """Convert Markdown files (e.g. a study's own chapters) to ``out_file``, atomically."""
+    parts = [Chapter(Path(f).read_text(encoding="utf-8"), Path(f).parent) for f in md_files]
     out_file = Path(out_file)
     out_file.parent.mkdir(parents=True, exist_ok=True)
-    write_bytes_atomic(out_file, data)
+    write_bytes_atomic(out_file, markdown_to_docx(parts, title=title, footer=footer, lang=lang))
     return out_file
 
 

@@ -126,9 +126,9 @@ def draw_case_network(data: ReportData, case_id: str) -> Figure:
             linewidths=rims,
         )
     text = {n: wrap(labels[n], 22) for n in ring}
-    _outward_labels(axes, {n: pos[n] for n in ring}, text, 7.5)
+    _outward_labels(axes, {n: pos[n] for n in ring}, text, 9)
     axes.annotate(
-        ui_text("client", lang), (0, 0), ha="center", va="center", fontsize=7, color="white"
+        ui_text("client", lang), (0, 0), ha="center", va="center", fontsize=7.5, color="white"
     )
     axes.margins(0.3, 0.12)
     kinds = {kind for _n, kind in graph.nodes(data="kind")}
@@ -164,8 +164,8 @@ def draw_case_network(data: ReportData, case_id: str) -> Figure:
         figure.legend(
             handles=legend,
             loc="outside lower center",
-            ncols=min(len(legend), 4),
-            fontsize=8,
+            ncols=min(len(legend), 3),
+            fontsize=9,
             frameon=False,
         )
     return figure
@@ -194,7 +194,7 @@ def draw_partner_network(data: ReportData) -> Figure:
     nx.draw_networkx_nodes(
         drawn, pos, nodelist=cases, node_shape="s", node_color="#332288", node_size=80, ax=axes
     )
-    sizes = [30 + 25 * graph.degree(n) for n in partners]
+    sizes = [30 + 15 * graph.degree(n) for n in partners]
     nx.draw_networkx_nodes(
         drawn, pos, nodelist=partners, node_color="#CC6677", node_size=sizes, ax=axes
     )
@@ -206,18 +206,18 @@ def draw_partner_network(data: ReportData) -> Figure:
             textcoords="offset points",
             ha="right",
             va="center",
-            fontsize=8,
+            fontsize=9,
         )
     for node in partners:
         text = f"{graph.nodes[node]['label']} ({graph.degree(node)})"
         axes.annotate(
             text,
             pos[node],
-            xytext=(8, 0),
+            xytext=(11, 0),
             textcoords="offset points",
             ha="left",
             va="center",
-            fontsize=8,
+            fontsize=9,
         )
     axes.set_xlim(-0.35, 1.9)
     axes.margins(y=0.04)

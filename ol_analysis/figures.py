@@ -24,9 +24,10 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from ol_analysis.report_data import ReportData
+    from ol_analysis.study import Study
 
 PNG_DPI = 150
-WIDTH = 7.0  # inches: the text width of an A4 page with normal margins, so DOCX scales 1:1
+WIDTH = 6.3  # inches: 16 cm, the text width of an A4 page in the DOCX, so it scales 1:1
 
 TEXT = {
     "n_cases": {"nl": "aantal casussen", "en": "number of cases"},
@@ -154,7 +155,7 @@ def draw_key_moments(data: ReportData) -> Figure:
     colours = colours_for(code_id for code_id, _label in table.columns)
     figure = new_figure(3.4)
     axes = _bar_axes(figure, ui_text("n_moments", data.lang))
-    names = [wrap(label, 18) for _id, label in table.rows]
+    names = [wrap(label, 16) for _id, label in table.rows]
     bottom = [0] * len(table.rows)
     for j, (valence, label) in enumerate(table.columns):
         heights = [row[j] for row in table.records]
@@ -162,7 +163,7 @@ def draw_key_moments(data: ReportData) -> Figure:
         bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
     axes.set_ylim(0, max([*bottom, 1]) * 1.1)
     axes.legend(frameon=False)
-    axes.tick_params(axis="x", labelsize=8)
+    axes.tick_params(axis="x", labelsize=9)
     return figure
 
 
@@ -176,12 +177,12 @@ def draw_if_then_matrix(data: ReportData) -> Figure:
     index = {status: i + 1 for i, (status, _label) in enumerate(table.statuses)}
     grid = [[index.get(cell or "", 0) for cell in row.cells] for row in table.rows]
     cmap = ListedColormap([EMPTY] + [colours[s] for s, _label in table.statuses])
-    figure = new_figure(0.6 + 0.36 * max(len(table.rows), 1))
+    figure = new_figure(1.0 + 0.4 * max(len(table.rows), 1))
     axes = figure.add_subplot()
     axes.imshow(grid or [[0]], cmap=cmap, vmin=0, vmax=len(table.statuses), aspect="auto")
-    axes.set_xticks(range(len(table.cases)), table.cases, fontsize=8)
+    axes.set_xticks(range(len(table.cases)), table.cases, fontsize=9)
     axes.xaxis.tick_top()
-    axes.set_yticks(range(len(table.rows)), [wrap(r.label, 40) for r in table.rows], fontsize=8)
+    axes.set_yticks(range(len(table.rows)), [wrap(r.label, 40) for r in table.rows], fontsize=9)
     axes.set_xticks([x - 0.5 for x in range(1, len(table.cases))], minor=True)
     axes.set_yticks([y - 0.5 for y in range(1, len(table.rows))], minor=True)
     axes.grid(which="minor", color="#888888", linewidth=0.5)
@@ -193,17 +194,17 @@ def draw_if_then_matrix(data: ReportData) -> Figure:
     handles.append(
         Patch(facecolor=EMPTY, edgecolor="#888888", label=ui_text("not_coded", data.lang))
     )
-    figure.legend(
-        handles=handles, loc="outside lower center", ncols=len(handles), fontsize=8, frameon=False
-    )
+    figure.legend(handles=handles, loc="outside lower center", ncols=3, fontsize=9, frameon=False)
     return figure
 
 
 def wrap(text: str, width: int) -> str:
+    """Wrap a label on spaces, and after a slash inside a word too long for one line."""
     import textwrap
 
-    lines = textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
-    return "\n".join(lines) or text
+    words = [w.replace("/", "/ ") if len(w) > width else w for w in text.split(" ")]
+    lines = textwrap.wrap(" ".join(words), width, break_long_words=False, break_on_hyphens=False)
+    return "\n".join(line.replace("/ ", "/") for line in lines) or text
 
 
 # --- all figures, and writing them --------------------------------------------------------------
@@ -273,12 +274,26 @@ def render_figures(data: ReportData, *, png: bool = True) -> list[FigureFile]:
     return files
 
 
-def write_figures(data: ReportData, figures_dir: Path, *, png: bool = True) -> list[WrittenFigure]:
+def _as_report_data(source: ReportData | Study, lang: str | None) -> ReportData:
+    from ol_analysis.report_data import ReportData, gather
+
+    if isinstance(source, ReportData):
+        if lang is not None and lang != source.lang:
+            raise ValueError(f"report data is in '{source.lang}', figures asked in '{lang}'")
+        return source
+    return gather(source, lang=lang or "nl")
+
+
+def write_figures(
+    source: ReportData | Study, figures_dir: Path, lang: str | None = None, *, png: bool = True
+) -> list[WrittenFigure]:
     """Write ``figures_dir/<name>.svg`` (and ``.png``) for every figure; returns what was written.
 
-    Figures of cases no longer in the study (``network_<id>``) are removed so that a renamed
-    case leaves nothing stale behind.
+    ``source`` is the build's gathered report data (or a loaded study, gathered here in
+    ``lang``). Figures of cases no longer in the study (``network_<id>``) are removed so that a
+    renamed case leaves nothing stale behind.
     """
+    data = _as_report_data(source, lang)
     figures_dir = Path(figures_dir)
     figures_dir.mkdir(parents=True, exist_ok=True)
     written = []

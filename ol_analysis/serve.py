@@ -230,3 +230,32 @@ class _Handler(SimpleHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: the library never prints; the command line says where it serves."""
+
+
+def study_server(
+    framework: Path,
+    cases: Path,
+    templates: Path,
+    out: Path,
+    *,
+    lang: str = "nl",
+    port: int = 8000,
+    interval: float = POLL_SECONDS,
+) -> ReportServer:
+    """A server for a study folder: each (re)build loads the study and runs ``build``."""
+    from ol_analysis.build import build_report, study_provenance
+    from ol_analysis.study import load_study
+
+    def build() -> None:
+        study = load_study(".", framework=framework, cases=cases)
+        build_report(
+            study,
+            out,
+            lang=lang,
+            templates_dir=templates,
+            provenance=study_provenance(study, framework.parent),
+            protected={"study folder": framework.parent, "cases": cases, "templates": templates},
+        )
+
+    watched = [framework, cases, templates]
+    return ReportServer(build, watched, out, port=port, interval=interval)

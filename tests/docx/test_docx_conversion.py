@@ -12,7 +12,12 @@ import docx
 import pytest
 from PIL import Image
 
-from ol_analysis.docx_export import Chapter, chapter_files, markdown_to_docx, write_docx
+from ol_analysis.docx_export import (
+    Chapter,
+    chapter_files,
+    markdown_to_docx,
+    write_docx_from_files,
+)
 
 CHAPTER = """\
 # 3.1 Casusbeschrijvingen
@@ -56,7 +61,7 @@ def _open(path: Path) -> docx.document.Document:
 
 
 def test_headings_use_word_heading_styles(study_build: Path) -> None:
-    out = write_docx(
+    out = write_docx_from_files(
         chapter_files(study_build / "md"), study_build / "docx" / "report.docx", title="Rapport"
     )
     document = _open(out)
@@ -69,7 +74,9 @@ def test_headings_use_word_heading_styles(study_build: Path) -> None:
 
 
 def test_a_markdown_table_becomes_a_word_table(study_build: Path) -> None:
-    out = write_docx(chapter_files(study_build / "md"), study_build / "r.docx", title="R")
+    out = write_docx_from_files(
+        chapter_files(study_build / "md"), study_build / "r.docx", title="R"
+    )
     (table,) = _open(out).tables
     assert [[cell.text for cell in row.cells] for row in table.rows] == [
         ["patroon", "n"],
@@ -84,7 +91,9 @@ def test_a_markdown_table_becomes_a_word_table(study_build: Path) -> None:
 
 
 def test_a_figure_is_its_png_twin_inline_with_a_caption(study_build: Path) -> None:
-    out = write_docx(chapter_files(study_build / "md"), study_build / "r.docx", title="R")
+    out = write_docx_from_files(
+        chapter_files(study_build / "md"), study_build / "r.docx", title="R"
+    )
     document = _open(out)
     assert len(document.inline_shapes) == 1
     captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]
@@ -92,7 +101,9 @@ def test_a_figure_is_its_png_twin_inline_with_a_caption(study_build: Path) -> No
 
 
 def test_inline_formatting_lists_and_quotes(study_build: Path) -> None:
-    out = write_docx(chapter_files(study_build / "md"), study_build / "r.docx", title="R")
+    out = write_docx_from_files(
+        chapter_files(study_build / "md"), study_build / "r.docx", title="R"
+    )
     paragraphs = _open(out).paragraphs
     body = next(p for p in paragraphs if p.text.startswith("Tekst met"))
     assert body.text == "Tekst met vet, cursief, code en een link."
@@ -131,6 +142,8 @@ def test_remote_images_are_never_fetched(tmp_path: Path) -> None:
 
 
 def test_chapters_start_on_a_new_page(study_build: Path) -> None:
-    out = write_docx(chapter_files(study_build / "md"), study_build / "r.docx", title="R")
+    out = write_docx_from_files(
+        chapter_files(study_build / "md"), study_build / "r.docx", title="R"
+    )
     breaks = _open(out).element.body.xml.count('w:type="page"')
     assert breaks == 1
