@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -165,3 +167,65 @@ def test_snapshot_sees_new_changed_and_removed_files(tmp_path: Path) -> None:
     assert set(second) - set(first) == {str(tmp_path / "b.yaml")}
     (tmp_path / "a.yaml").unlink()
     assert set(snapshot([tmp_path])) == {str(tmp_path / "b.yaml")}
+
+
+# --- the real build -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def shipped(tmp_path: Path) -> Path:
+    """A copy of the shipped study (framework and cases) that a test may edit."""
+    target = tmp_path / "shipped"
+    target.mkdir()
+    shutil.copy(REPO / "framework.yaml", target / "framework.yaml")
+    shutil.copytree(REPO / "cases", target / "cases")
+    return target
+
+
+def test_study_server_serves_the_built_report_and_follows_edits(shipped: Path) -> None:
+    from ol_analysis.serve import study_server
+
+    out = shipped / "build"
+    server = study_server(
+        shipped / "framework.yaml",
+        shipped / "cases",
+        shipped / "templates",
+        out,
+        port=0,
+        interval=60,
+    )
+    server.start()
+    try:
+        assert server.state.error is None
+        status, _type, index = fetch(server.url)
+        assert status == 200
+        assert "Vuur aan de schenen" in index
+        assert fetch(server.url + "figures/network_c04.svg")[0] == 200
+        case = shipped / "cases" / "c04.yaml"
+        good = case.read_text(encoding="utf-8")
+        case.write_text(good.replace("title: Vuur aan de schenen", "title: Vuur!"), "utf-8")
+        assert server.check() is True
+        assert version(server) == {"version": 2, "ok": True}
+        assert "Vuur!" in fetch(server.url + "html/cases/c04.html")[2]
+        case.write_text(good.replace("valence: positive", "valence: positief", 1), "utf-8")
+        assert server.check() is True
+        _status, _type, page = fetch(server.url + "html/cases/c04.html")
+        assert "error[unknown-code]" in page
+        assert "c04.yaml:" in page
+        assert (out / "html" / "index.html").is_file()  # the last good build stays in place
+    finally:
+        server.stop()
+
+
+def test_the_serve_command_prints_where_it_serves(shipped: Path) -> None:
+    command = [sys.executable, "-m", "ol_analysis", "serve", "--port", "0"]
+    process = subprocess.Popen(command, cwd=shipped, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stderr is not None
+        line = process.stderr.readline()  # printed once the first build is served
+        assert line.startswith("serving http://127.0.0.1:")
+        url = line.split()[1]
+        assert "Tot rust komen" in fetch(url)[2]
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
