@@ -21,6 +21,7 @@ reported, never dropped silently; they are not units (there is nothing to compar
 from __future__ import annotations
 
 import math
+import subprocess
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +34,9 @@ from ol_analysis.casemodel import CaseModels
 from ol_analysis.diagnostics import has_errors
 from ol_analysis.errors import StudyError, UsageError
 from ol_analysis.framework import Framework, Group
-from ol_analysis.study import Case, case_files, check_cases
+from ol_analysis.study import CASE_SUFFIXES, Case, case_files, check_cases
+from ol_analysis.validate import validate_document
+from ol_analysis.yamlsource import parse_text
 
 NOT_CODED = "(not coded)"
 """The value of a status-valued unit a side did not code (``null`` in JSON)."""
@@ -123,20 +126,39 @@ def load_coding(spec: str, models: CaseModels) -> Coding:
 
 
 def _load_revision(spec: str, models: CaseModels) -> Coding:
-    """``REV:PATH`` through :mod:`ol_analysis.gitio` when that module is available."""
+    """``REV:FILE`` or ``REV:DIR`` (paths as git takes them), read through :mod:`gitio`."""
     try:
-        from ol_analysis import gitio  # type: ignore[attr-defined]
+        from ol_analysis.gitio import read_revision
     except ImportError:
-        raise UsageError(
-            f"{spec}: no such file or folder (git revisions need ol_analysis.gitio)"
-        ) from None
-    loader = getattr(gitio, "load_cases", None)
-    if loader is None:
-        raise UsageError(f"{spec}: reading git revisions is not supported by this version")
-    cases, diagnostics = loader(spec, models)
+        raise UsageError(f"{spec}: no such file or folder") from None
+    revision, _, path = spec.partition(":")
+    specs = [spec]
+    kind = subprocess.run(["git", "cat-file", "-t", spec], capture_output=True, text=True)
+    if kind.returncode == 0 and kind.stdout.strip() == "tree":
+        listing = subprocess.run(
+            ["git", "ls-tree", "--name-only", "-z", spec], capture_output=True, text=True
+        )
+        names = sorted(n for n in listing.stdout.split("\0") if n.endswith(CASE_SUFFIXES))
+        specs = [f"{revision}:{path.rstrip('/')}/{name}" for name in names]
+    cases: dict[str, Case] = {}
+    diagnostics = []
+    for one in specs:
+        doc, problems = parse_text(one, read_revision(one))
+        diagnostics += problems
+        if doc is None:
+            continue
+        model, problems = validate_document(doc, models, Path(one.partition(":")[2]))
+        diagnostics += problems
+        if model is not None:
+            case_id = str(doc.data["id"])
+            if case_id in cases:
+                diagnostics.append(
+                    doc.diagnostic(("id",), "duplicate-case", f"case id '{case_id}' is used twice")
+                )
+            cases[case_id] = Case(case_id, one, model, doc)
     if has_errors(diagnostics):
         raise StudyError(diagnostics)
-    return Coding(spec, dict(cases))
+    return Coding(spec, dict(sorted(cases.items())))
 
 
 def pair_files(left: Coding, right: Coding) -> Coding:
@@ -292,7 +314,8 @@ def _shown(value: Hashable) -> str:
 def summary_table(report: AgreementReport) -> Table:
     """Per group: units, percent agreement, kappa, alpha, number of disagreements."""
     table = Table(
-        title=f"Agreement of {report.left} and {report.right}, {len(report.cases)} cases",
+        title=f"Agreement of {report.left} and {report.right}, {len(report.cases)} "
+        + ("case" if len(report.cases) == 1 else "cases"),
         title_justify="left",
     )
     table.add_column("group", no_wrap=True)

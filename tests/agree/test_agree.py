@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import shutil
+import subprocess
 from fractions import Fraction
 from pathlib import Path
 
@@ -181,3 +184,24 @@ def test_cli_usage_errors(run_cli, framework_file: Path, tmp_path: Path) -> None
     result = run_cli(["agree", str(CODER_A), str(empty), "--framework", str(framework_file)])
     assert result.exit_code == 1
     assert "no case is coded in both" in result.stderr
+
+
+def test_git_revisions(run_cli, mini_study: Path, tmp_path: Path) -> None:
+    pytest.importorskip("ol_analysis.gitio")
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    shutil.copy(mini_study / "framework.yaml", tmp_path / "framework.yaml")
+    shutil.copytree(CODER_A, tmp_path / "cases")
+    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org"}
+    env |= {"GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "coder a"]):
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, env={**os.environ, **env})
+    shutil.rmtree(tmp_path / "cases")
+    shutil.copytree(CODER_B, tmp_path / "cases")
+    result = run_cli(["agree", "HEAD:cases", "cases", "--json", "--group", "course.outcomes"],
+                     tmp_path)  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)[0]["krippendorff_alpha"] == pytest.approx(22 / 45)
+    one = run_cli(["agree", "HEAD:cases/k3.yaml", "cases/k3.yaml", "--json"], tmp_path)
+    assert one.exit_code == 0 and "profile.team.north" in one.stdout
+    assert run_cli(["agree", "NOPE:cases", "cases"], tmp_path).exit_code == 2
