@@ -168,9 +168,14 @@ def _shown(filename: str | None, name: str | None) -> str:
     return filename if relative.startswith("..") else relative
 
 
+# What a template can get wrong: Jinja's own errors, a path the data does not hold, a filter or
+# macro called with the wrong kind or number of arguments. Anything else is a bug in Python code.
+TEMPLATE_MISTAKES = (TemplateError, LookupError, TypeError, ValueError)
+
+
 def template_problem(error: BaseException, name: str) -> Diagnostic | None:
-    """A diagnostic for an error raised while rendering template ``name``, or None when the
-    error did not come from a template (then it is a bug and must not be hidden)."""
+    """A diagnostic for a mistake in template ``name`` (or a template it uses), or None when the
+    error is not a template's mistake (then it is a bug and must not be hidden)."""
     if isinstance(error, TemplateSyntaxError):
         return Diagnostic(
             _shown(error.filename, error.name),
@@ -187,7 +192,7 @@ def template_problem(error: BaseException, name: str) -> Diagnostic | None:
     ]
     if isinstance(error, TemplateNotFound) and not where:
         return Diagnostic(name, 1, 1, "template-not-found", f"template '{error.name}' not found")
-    if not where:
+    if not where or not isinstance(error, TEMPLATE_MISTAKES):
         return None
     filename, line = where[-1]
     rule, hint = _rule(error)
@@ -290,6 +295,8 @@ def render_chapters(
         slug = name.rsplit("/", 1)[-1].removesuffix(CHAPTER_SUFFIX)
         md_out = f.Output("md", footnotes=ctx.footnotes)
         markdown = render_template(env, name, **_context(ctx, md_out, "../"))
+        if not markdown.strip():
+            continue  # a study leaves a packaged chapter out by overriding it with nothing
         footer = render_template(env, footer_name, **_context(ctx, f.Output("md"), "../"))
         markdown = tidy(markdown) + md_out.footnote_block() + "\n" + footer
         body = ""

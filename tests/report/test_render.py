@@ -1,0 +1,145 @@
+"""Filters, the Jinja environment, and what the rendered chapters say."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from jinja2.sandbox import SecurityError
+
+import ol_analysis
+from ol_analysis.errors import StudyError
+from ol_analysis.render import (
+    Provenance,
+    RenderContext,
+    make_env,
+    render_chapters,
+    render_template,
+)
+from ol_analysis.render_filters import approx, cases_noun, euro, join_and, number, words
+from ol_analysis.report_data import ReportData, gather
+
+PROVENANCE = Provenance("optimaal-leven", "1.0.0", "abc1234", "2024-05-01")
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_dutch_and_english_number_words_plurals_and_amounts() -> None:
+    assert words(5, "nl") == "vijf"
+    assert words(11, "nl") == "elf"
+    assert words(5, "en") == "five"
+    assert approx(2, "nl") == "een tweetal"
+    assert approx(3, "nl") == "een drietal"
+    assert approx(1, "nl") == "één"
+    assert approx(2, "en") == "a couple of"
+    assert (cases_noun(1, "nl"), cases_noun(2, "nl")) == ("casus", "casussen")
+    assert (cases_noun(1, "en"), cases_noun(0, "en")) == ("case", "cases")
+    assert euro(1234.56, "nl") == "€ 1.234,56"
+    assert euro(7000, "nl", 0) == "€ 7.000"
+    assert euro(1234.5, "en") == "€1,234.50"
+    assert number(3.75, "nl") == "3,8"
+    assert join_and(["a", "b", "c"], "nl") == "a, b en c"
+
+
+def _render(source: str, data: ReportData, **extra: object) -> str:
+    from ol_analysis.render_filters import Output
+
+    env = make_env(lang=data.lang)
+    template = env.from_string(source)
+    return template.render(data=data, output=extra.pop("output", Output()), **extra)
+
+
+def test_counts_always_name_their_cases(tiny: ReportData) -> None:
+    from ol_analysis.render_filters import Output
+
+    nl = gather(ol_analysis.load_study(Path(__file__).parent / "fixtures" / "tiny"), lang="nl")
+    rising = 'data.count("course.pattern.rising")'
+    assert _render(f"{{{{ {rising}|cases }}}}", nl) == "3 van 4 casussen (t1, t3, t4)"
+    assert _render(f"{{{{ {rising}|cases('words') }}}}", nl) == (
+        "drie van de vier casussen (t1, t3, t4)"
+    )
+    assert _render(f"{{{{ {rising}|cases }}}}", tiny) == "3 of 4 cases (t1, t3, t4)"
+    assert _render("bij {{ 2|approx }} {{ 2|cases_noun }}", nl) == ("bij een tweetal casussen")
+    footnotes = Output("md", footnotes=True)
+    text = _render(f"{{{{ {rising}|cases }}}}", nl, output=footnotes)
+    assert text == "3 van 4 casussen[^1]"
+    assert footnotes.footnote_block() == "\n[^1]: t1, t3, t4\n"
+    links = _render(f"{{{{ {rising}|cases }}}}", nl, output=Output("html"))
+    assert links == (
+        "3 van 4 casussen ([t1](cases/t1.html), [t3](cases/t3.html), [t4](cases/t4.html))"
+    )
+
+
+def test_environment_is_sandboxed_strict_and_read_only(tiny: ReportData) -> None:
+    from jinja2 import UndefinedError
+
+    with pytest.raises(UndefinedError):
+        _render("{{ data.no_such_thing }}", tiny)
+    with pytest.raises(SecurityError):
+        _render("{{ data.__class__.__mro__ }}", tiny)
+    with pytest.raises(SecurityError):
+        _render("{% set xs = [1] %}{{ xs.append(2) }}", tiny)
+    env = make_env()
+    assert env.autoescape("x.html") is True  # type: ignore[operator]
+    assert env.autoescape("x.md.j2") is False  # type: ignore[operator]
+
+
+def test_template_errors_name_the_template_and_line(tmp_path: Path, tiny: ReportData) -> None:
+    (tmp_path / "broken.md.j2").write_text("# Title\n\n{{ data.cuont('x') }}\n", encoding="utf-8")
+    (tmp_path / "syntax.md.j2").write_text("ok\n{% if %}\n", encoding="utf-8")
+    (tmp_path / "path.md.j2").write_text("\n{{ data.count('course.pattern.rsing') }}\n")
+    env = make_env(tmp_path, lang="en")
+    with pytest.raises(StudyError) as caught:
+        render_template(env, "broken.md.j2", data=tiny)
+    (problem,) = caught.value.diagnostics
+    assert problem.path.endswith("broken.md.j2")
+    assert (problem.line, problem.rule) == (3, "template-undefined")
+    assert "cuont" in problem.message
+    with pytest.raises(StudyError) as caught:
+        render_template(env, "syntax.md.j2", data=tiny)
+    assert (caught.value.diagnostics[0].line, caught.value.diagnostics[0].rule) == (
+        2,
+        "template-syntax",
+    )
+    with pytest.raises(StudyError) as caught:
+        render_template(env, "path.md.j2", data=tiny)
+    problem = caught.value.diagnostics[0]
+    assert (problem.line, problem.rule) == (2, "template-unknown-path")
+    assert "did you mean 'course.pattern.rising'" in problem.message
+
+
+def test_a_bug_outside_templates_is_not_hidden(tiny: ReportData) -> None:
+    env = make_env()
+
+    class Boom:
+        def __str__(self) -> str:
+            raise RuntimeError("bug")
+
+    with pytest.raises(RuntimeError):
+        render_template(env, "en/footer.md.j2", provenance=Provenance("x", "1", None, Boom()))
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_chapter_numbers_equal_stats(lang: str) -> None:
+    """Every count a chapter writes is the `stats --json` count of its path, and every
+    "k van N casussen (ids)" in the text names exactly k cases."""
+    study = ol_analysis.load_study(REPO)
+    data = gather(study, lang=lang)
+    chapters = render_chapters(make_env(lang=lang), RenderContext(data, PROVENANCE))
+    assert len(chapters) == 5
+    counted = [c for chapter in chapters for c in chapter.counts if c.path]
+    assert len(counted) > 100
+    for count in counted:
+        if count.path in data.stats["counts"]:
+            entry = data.stats["counts"][count.path]
+            assert (count.n, list(count.cases)) == (entry["n"], entry["cases"]), count.path
+    noun = "casussen|casus" if lang == "nl" else "cases|case"
+    of = "van" if lang == "nl" else "of"
+    phrase = re.compile(rf"(\d+) {of} (\d+) (?:{noun})(?: \(([^)]*)\))?")
+    seen = 0
+    for chapter in chapters:
+        for k, n, listed in phrase.findall(chapter.markdown):
+            seen += 1
+            assert int(n) == data.n_cases
+            assert (len(listed.split(", ")) if listed else 0) == int(k)
+    assert seen > 100
