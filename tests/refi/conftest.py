@@ -5,24 +5,20 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-xmlschema = pytest.importorskip("xmlschema")
+import xmlschema
 
 REPO = Path(__file__).resolve().parents[2]
 
 
 def _xsd_folder() -> Path:
-    """``shared/refi-qda`` beside the repository (as in CI), or ``$OL_REFI_XSD``."""
+    """The official XSDs copied into ``tests/refi/xsd`` (``$OL_REFI_XSD`` to test others).
+
+    The copies are checked against the project's shared originals when those are beside the
+    repository, so they cannot drift."""
     import os
 
     given = os.environ.get("OL_REFI_XSD")
-    for folder in ([Path(given)] if given else []) + [
-        REPO.parent / "shared" / "refi-qda",
-        Path("/work/shared/refi-qda"),
-    ]:
-        if (folder / "Project.xsd").is_file():
-            return folder
-    pytest.skip("the REFI-QDA XSDs (shared/refi-qda) are not beside the repository")
+    return Path(given) if given else Path(__file__).resolve().parent / "xsd"
 
 
 @pytest.fixture(scope="session")

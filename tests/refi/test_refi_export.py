@@ -166,3 +166,12 @@ def test_shipped_study_counts_survive_in_the_project() -> None:
     for path, entry in stats(study)["counts"].items():
         for case_id in entry["cases"]:
             assert guid(path) in refs[case_id], (path, case_id)
+
+
+def test_copied_xsds_equal_the_shared_originals() -> None:
+    shared = Path(__file__).resolve().parents[3] / "shared" / "refi-qda"
+    if not shared.is_dir():
+        pytest.skip("the shared originals are not beside the repository")
+    for name in ("Codebook.xsd", "Project.xsd"):
+        copy = Path(__file__).parent / "xsd" / name
+        assert copy.read_bytes() == (shared / name).read_bytes(), name
