@@ -192,6 +192,9 @@ class _Handler(SimpleHTTPRequestHandler):
         if path == VERSION_PATH:
             body = json.dumps({"version": state.version, "ok": state.error is None})
             self._send(HTTPStatus.OK, "application/json", body.encode())
+        elif path == "/favicon.ico" and not (self.report.root / "favicon.ico").is_file():
+            self.send_response(HTTPStatus.NO_CONTENT)  # no icon, and no 404 in the console
+            self.end_headers()
         elif path == "/":
             self.send_response(HTTPStatus.FOUND)
             self.send_header("Location", "/" + self.report.index)

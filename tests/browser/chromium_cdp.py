@@ -32,6 +32,7 @@ FLAGS = (
     "--disable-sync",
     "--disable-extensions",
     "--hide-scrollbars",
+    "--no-proxy-server",
     "--remote-debugging-pipe",
 )
 
