@@ -113,6 +113,7 @@ def _encode(figure: Figure, png: bool) -> tuple[bytes, bytes | None]:
     figure.savefig(svg_buffer, format="svg", metadata={"Date": None})
     png_bytes = None
     if png:
+        figure.set_layout_engine("none")  # keep the layout just computed for the SVG
         png_buffer = io.BytesIO()
         figure.savefig(png_buffer, format="png", dpi=PNG_DPI, metadata={"Software": None})
         png_bytes = png_buffer.getvalue()
