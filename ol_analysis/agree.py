@@ -48,6 +48,7 @@ class Coding:
 
     source: str
     cases: dict[str, Case]
+    single_file: bool = False
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,7 @@ def load_coding(spec: str, models: CaseModels) -> Coding:
     cases, diagnostics = check_cases(models, files)
     if has_errors(diagnostics):
         raise StudyError(diagnostics)
-    return Coding(spec, cases)
+    return Coding(spec, cases, single_file=path.is_file())
 
 
 def _load_revision(spec: str, models: CaseModels) -> Coding:
@@ -158,15 +159,15 @@ def _load_revision(spec: str, models: CaseModels) -> Coding:
             cases[case_id] = Case(case_id, one, model, doc)
     if has_errors(diagnostics):
         raise StudyError(diagnostics)
-    return Coding(spec, dict(sorted(cases.items())))
+    return Coding(spec, dict(sorted(cases.items())), single_file=specs == [spec])
 
 
 def pair_files(left: Coding, right: Coding) -> Coding:
     """Two single files are compared with each other whatever their ids: key right by left."""
-    if len(left.cases) == 1 and len(right.cases) == 1:
+    if left.single_file and right.single_file and len(left.cases) == len(right.cases) == 1:
         (left_id,) = left.cases
         (case,) = right.cases.values()
-        return Coding(right.source, {left_id: case})
+        return Coding(right.source, {left_id: case}, single_file=True)
     return right
 
 

@@ -6,9 +6,7 @@ functions run on the plain data of :mod:`ol_analysis.yamlsource` (to know what t
 mean) and on ruamel's round-trip tree (to write it with comments and formatting kept), so the
 written file can be checked against the plain result.
 
-ruamel keeps the comments that follow an item in the slot of the item's *last* scalar; when an
-item is removed or grows, the full-line comments after it (usually about the next item) are
-moved to stay where they were. Everything here is a no-op for plain ``dict``/``list`` data.
+Comments and quoting are looked after by :mod:`ol_analysis.migrate_comments`.
 """
 
 from __future__ import annotations
@@ -17,15 +15,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import CommentMark
-from ruamel.yaml.scalarstring import FoldedScalarString, ScalarString
-from ruamel.yaml.tokens import CommentToken
-
+from ol_analysis.migrate_comments import (
+    detach_tail,
+    like,
+    move_eol_to_code,
+    new_map,
+    remove_items,
+)
 from ol_analysis.yamlsource import Loc, source_text
 
 PROVENANCE = ("evidence", "inferred", "basis")
-FOLD_WIDTH = 90
 
 
 @dataclass(frozen=True)
@@ -48,7 +47,7 @@ class Plan:
     mapping: dict[str, str]
     sites: tuple[Site, ...]
     new_entry: dict[str, Any] | None = None  # label/description of a new merge target
-    status_fields: tuple[str, ...] = ()  # record groups whose status.counts use these codes
+    status_groups: tuple[str, ...] = ()  # record groups whose status.counts use these codes
 
     def path_mapping(self) -> dict[str, str]:
         """Every dotted code path that changes, at every site."""
@@ -86,98 +85,6 @@ def text_of(value: Any) -> str | None:
     return source_text(value) or str(value)
 
 
-def _like(old: Any, new: str) -> Any:
-    """``new`` in the quoting style of ``old`` (a ruamel quoted scalar stays quoted)."""
-    if isinstance(old, FoldedScalarString):
-        folded = FoldedScalarString(new)
-        folded.fold_pos = _fold_positions(new)  # type: ignore[attr-defined]
-        return folded
-    return type(old)(new) if isinstance(old, ScalarString) else new
-
-
-def _fold_positions(text: str, width: int = FOLD_WIDTH) -> list[int]:
-    """Single spaces between words where a folded block breaks its lines (greedy)."""
-    positions: list[int] = []
-    start, best = 0, None
-    for index, char in enumerate(text):
-        if char != " " or index in (0, len(text) - 1) or " " in (text[index - 1], text[index + 1]):
-            continue
-        if index - start > width and best is not None:
-            positions.append(best)
-            start = best + 1
-        best = index
-    if len(text.rstrip("\n")) - start > width and best is not None and best > start:
-        positions.append(best)
-    return positions
-
-
-def _new_map(like: Any) -> dict[str, Any]:
-    return CommentedMap() if isinstance(like, CommentedMap | CommentedSeq) else {}
-
-
-# --- comments -------------------------------------------------------------------------------------
-
-
-def _tail_slot(parent: Any, key: Any) -> tuple[dict[Any, Any], Any, int] | None:
-    """Where ruamel keeps the comment after ``parent[key]``: the slot of its last scalar."""
-    value = parent[key]
-    if isinstance(value, CommentedMap | CommentedSeq) and value and not value.fa.flow_style():
-        last = list(value)[-1] if isinstance(value, CommentedMap) else len(value) - 1
-        return _tail_slot(value, last)
-    if isinstance(parent, CommentedSeq):
-        return parent.ca.items, key, 0
-    if isinstance(parent, CommentedMap):
-        return parent.ca.items, key, 2
-    return None
-
-
-def _detach_tail(parent: Any, key: Any) -> str:
-    """Remove the full-line comments after ``parent[key]``; returns them (maybe ``""``).
-
-    The end-of-line comment of the item's last line stays: it belongs to that line.
-    """
-    slot = _tail_slot(parent, key)
-    if slot is None:
-        return ""
-    items, slot_key, position = slot
-    entry = items.get(slot_key)
-    token = entry[position] if entry and len(entry) > position else None
-    if entry is None or token is None:
-        return ""
-    eol, _, rest = token.value.partition("\n")
-    if eol.strip():
-        token.value = eol + "\n"
-    else:
-        entry[position] = None
-    return rest
-
-
-def _attach_tail(parent: Any, key: Any, rest: str) -> None:
-    if not rest:
-        return
-    slot = _tail_slot(parent, key)
-    if slot is None:
-        return
-    items, slot_key, position = slot
-    entry = items.setdefault(slot_key, [None, None, None, None])
-    while len(entry) <= position:
-        entry.append(None)
-    if entry[position] is None:
-        entry[position] = CommentToken("\n" + rest, CommentMark(0), None)
-    else:
-        entry[position].value += rest
-
-
-def _move_eol_to_code(seq: Any, index: int, item: dict[str, Any]) -> None:
-    """A scalar item that becomes a mapping keeps its end-of-line comment after ``code:``."""
-    if not isinstance(seq, CommentedSeq) or not isinstance(item, CommentedMap):
-        return
-    entry = seq.ca.items.pop(index, None)
-    token = entry[0] if entry else None
-    if token is not None and token.value.strip():
-        item.ca.items["code"] = [None, None, token, None]
-
-
 # --- items ----------------------------------------------------------------------------------------
 
 
@@ -199,7 +106,7 @@ def _merge_provenance(target: dict[str, Any], other: Any) -> None:
             target["basis"] = basis
         elif str(mine).strip() != str(basis).strip():
             joined = f"{str(mine).strip()} / {str(basis).strip()}"
-            target["basis"] = _like(mine, joined + ("\n" if str(mine).endswith("\n") else ""))
+            target["basis"] = like(mine, joined + ("\n" if str(mine).endswith("\n") else ""))
 
 
 def _as_item_map(seq: Any, index: int, code_key: str) -> dict[str, Any]:
@@ -207,9 +114,9 @@ def _as_item_map(seq: Any, index: int, code_key: str) -> dict[str, Any]:
     item = seq[index]
     if isinstance(item, dict):
         return item
-    expanded = _new_map(seq)
+    expanded = new_map(seq)
     expanded[code_key] = item
-    _move_eol_to_code(seq, index, expanded)
+    move_eol_to_code(seq, index, expanded)
     seq[index] = expanded
     return expanded
 
@@ -231,22 +138,15 @@ def collapse(
     if not merges:
         return
     deleted = {index for _keep, index in merges}
-    rests: dict[int, str] = {}
-    for keep in sorted({keep for keep, _ in merges}):
-        rests[keep] = _detach_tail(seq, keep)
+    # Comments are taken off first: a deleted item's evidence may move into the kept one.
+    rests = {keep: detach_tail(seq, keep) for keep in sorted({keep for keep, _ in merges})}
+    detached = {index: detach_tail(seq, index) for index in sorted(deleted)}
     for keep, index in merges:
-        rest = _detach_tail(seq, index)
-        survivor = max(i for i in range(index) if i not in deleted)
-        rests[survivor] = rests.get(survivor, "") + rest
         other = seq[index]
         if isinstance(other, dict) or isinstance(seq[keep], dict):
             _merge_provenance(_as_item_map(seq, keep, code_key), other)
         edits.add((*loc, index), f"item {index}", f"merged into item {keep}", "structure")
-    for index in sorted(deleted, reverse=True):
-        del seq[index]
-    for original, rest in rests.items():
-        position = original - sum(1 for d in deleted if d < original)
-        _attach_tail(seq, position, rest)
+    remove_items(seq, deleted, rests, detached)
 
 
 def _code_identity(item: Any) -> object | None:
@@ -257,7 +157,7 @@ def _rename_scalar(holder: Any, key: Any, loc: Loc, mapping: dict[str, str], edi
     old = text_of(holder[key])
     if old is None or old not in mapping:
         return False
-    holder[key] = _like(holder[key], mapping[old])
+    holder[key] = like(holder[key], mapping[old])
     edits.add(loc, old, mapping[old])
     return True
 
@@ -391,13 +291,13 @@ def edit_framework(data: Any, plan: Plan) -> list[Edit]:
             edits.add((*loc, "codes", index, "id"), code_id, f"merged into {new}", "structure")
             continue
         entry = codes[index]
-        entry["id"] = _like(entry["id"], new)
+        entry["id"] = like(entry["id"], new)
         edits.add((*loc, "codes", index, "id"), code_id, new)
         keep[new] = index
         if plan.new_entry is not None:
             _describe(entry, plan.new_entry)
             edits.add((*loc, "codes", index), "entry", "label and description", "structure")
-    _delete_entries(codes, deleted)
+    remove_items(codes, set(deleted))
     paths = plan.path_mapping()
     for p, part in enumerate(data["parts"]):
         for g, group in enumerate(part.get("groups") or []):
@@ -406,7 +306,7 @@ def edit_framework(data: Any, plan: Plan) -> list[Edit]:
                 _rename_scalar(group, "only_with", (*here, "only_with"), paths, edits)
             status = group.get("status")
             group_path = f"{part.get('id')}.{group.get('id')}"
-            if isinstance(status, dict) and group_path in plan.status_fields:
+            if isinstance(status, dict) and group_path in plan.status_groups:
                 counts = status.get("counts") or []
                 renamed = [
                     _rename_scalar(counts, i, (*here, "status", "counts", i), plan.mapping, edits)
@@ -422,26 +322,10 @@ def _describe(entry: dict[str, Any], described: dict[str, Any]) -> None:
     label = entry.get("label")
     if isinstance(label, dict):
         for lang, text in described["label"].items():
-            label[lang] = _like(label.get(lang), text)
+            label[lang] = like(label.get(lang), text)
     for key in ("description", "examples"):
         value = described.get(key)
         if value:
-            entry[key] = _like(entry.get(key), value) if isinstance(value, str) else value
+            entry[key] = like(entry.get(key), value) if isinstance(value, str) else value
         elif key in entry:
             del entry[key]
-
-
-def _delete_entries(codes: Any, indices: list[int]) -> None:
-    if not indices:
-        return
-    deleted = set(indices)
-    rests: dict[int, str] = {}
-    for index in sorted(deleted):
-        rest = _detach_tail(codes, index)
-        survivors = [i for i in range(index) if i not in deleted]
-        if survivors:
-            rests[survivors[-1]] = rests.get(survivors[-1], "") + rest
-    for index in sorted(deleted, reverse=True):
-        del codes[index]
-    for original, rest in rests.items():
-        _attach_tail(codes, original - sum(1 for d in deleted if d < original), rest)

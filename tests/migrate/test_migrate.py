@@ -174,6 +174,20 @@ def test_merge_into_an_existing_code_with_labels(study: Path) -> None:
     ]
 
 
+def test_merge_in_a_single_group_and_its_vocabulary_users(study: Path) -> None:
+    migration = _merge(study, "profile.team.north", "profile.team.south", "one_team")
+    changed = {change.path.name for change in migration.changes}
+    assert changed == {"framework.yaml", "g01.yaml", "g02.yaml", "m01.yaml", "m02.yaml"}
+    write_migration(migration)
+    loaded = load_study(study)
+    assert {case.codes("profile.team")[0] for case in loaded} == {"one_team"}
+    assert loaded.cases["g01"].items("reference.moments")[0].organisation == "one_team"
+    assert loaded.cases["m01"].items("reference.moments")[0].organisation == "one_team"
+    assert [c.id for c in loaded.framework.group("profile.team").codes] == ["one_team"]
+    # the plain form stays plain, the expanded form keeps its provenance
+    assert "  team: {code: one_team, inferred: true" in (study / "cases" / "m02.yaml").read_text()
+
+
 def test_merge_of_record_codes_joins_equal_records(tmp_path: Path, mini_study: Path) -> None:
     root = _study(tmp_path, mini_study, FIXTURES / "cases")
     write_migration(
