@@ -23,7 +23,6 @@ Safety, in this order — nothing is written unless every step passes:
 from __future__ import annotations
 
 import difflib
-import io
 import os
 import re
 import tempfile
@@ -32,13 +31,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.resolver import VersionedResolver
-
 from ol_analysis.casemodel import CaseModels
 from ol_analysis.diagnostics import Diagnostic, did_you_mean, has_errors, sort_unique
 from ol_analysis.errors import StudyError, UsageError
 from ol_analysis.framework import ID_PATTERN, Framework, Group, RecordField, framework_from_document
+from ol_analysis.migrate_comments import dump, round_trip_yaml
 from ol_analysis.migrate_edit import Edit, Plan, Site, edit_case, edit_framework, frozen
 from ol_analysis.study import check_study
 from ol_analysis.validate import validate_document
@@ -84,55 +81,6 @@ class Migration:
     @property
     def occurrences(self) -> int:
         return sum(len(change.occurrences) for change in self.changes)
-
-
-# --- ruamel, reading YAML 1.2 as our loader does --------------------------------------------------
-
-
-_CORE_RULES = (
-    ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
-    ("int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
-    (
-        "float",
-        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
-        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
-        "-+0123456789.",
-    ),
-    ("null", r"^(?:~|null|Null|NULL|)$", ("~", "n", "N", "")),
-)
-_CORE_TABLE: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
-for _tag, _pattern, _first in _CORE_RULES:
-    for _char in _first:
-        _CORE_TABLE.setdefault(_char, []).append(
-            (f"tag:yaml.org,2002:{_tag}", re.compile(_pattern))
-        )
-
-
-class _CoreResolver(VersionedResolver):  # type: ignore[misc]
-    """YAML 1.2 core schema without underscores in numbers and without timestamps.
-
-    ruamel's own 1.2 rules read ``18_25`` as 1825; with these, a code id stays the text typed,
-    and is written back plain. The rules are those of :func:`yamlsource.resolve_plain_scalar`.
-    """
-
-    @property
-    def versioned_resolver(self) -> Any:
-        return _CORE_TABLE
-
-
-def round_trip_yaml() -> YAML:
-    yaml = YAML(typ="rt", pure=True)
-    yaml.Resolver = _CoreResolver
-    yaml.preserve_quotes = True
-    yaml.width = 4096
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    return yaml
-
-
-def _dump(yaml: YAML, data: Any) -> str:
-    buffer = io.StringIO()
-    yaml.dump(data, buffer)
-    return buffer.getvalue()
 
 
 # --- plans ----------------------------------------------------------------------------------------
@@ -259,10 +207,68 @@ def _replace_scalars(doc: SourceDocument, text: str, edits: list[Edit]) -> str |
     return "\n".join(lines)
 
 
+Formatter = Callable[[str, Path], "str | None"]
+
+
+def case_formatter(models: CaseModels) -> Formatter | None:
+    """The canonical form of ``ol-analysis fmt`` for case files, where that module exists."""
+    try:
+        from ol_analysis.fmt import format_text
+    except ImportError:
+        return None
+
+    def run(text: str, path: Path) -> str | None:
+        return format_text(text, models, str(path), path).formatted
+
+    return run
+
+
+def _round_trip(
+    shown: str,
+    text: str,
+    editor: Callable[[Any], list[Edit]],
+    edits: list[Edit],
+    formatters: tuple[Formatter, Formatter] | None,
+) -> str:
+    """Apply the edits through ruamel's round-trip tree.
+
+    The result keeps every other byte when ruamel reproduces the file exactly; a case file in
+    ``fmt``'s canonical form (which ruamel does not reproduce: it wraps long texts) is written
+    back in canonical form, which likewise leaves every untouched entry as it was.
+    """
+    yaml = round_trip_yaml()
+    stable = dump(yaml, yaml.load(text)) == text
+    canonical = formatters is not None and formatters[0](text, Path(shown)) == text
+    if not (stable or canonical):
+        raise _refuse(
+            shown,
+            "migrate-format",
+            "merging items here means rewriting the file, and its layout would change",
+            "run 'ol-analysis fmt' on the file (or merge the two items by hand), then run the "
+            "migration again",
+        )
+    tree = yaml.load(text)
+    tree_edits = editor(tree)
+    if [(e.loc, e.old, e.new) for e in tree_edits] != [(e.loc, e.old, e.new) for e in edits]:
+        raise _refuse(shown, "migrate-internal", "the two rewrites differ", "report this bug")
+    new_text: str | None = dump(yaml, tree)
+    if not stable and formatters is not None:
+        new_text = formatters[1](new_text or "", Path(shown))
+    if new_text is None:
+        raise _refuse(shown, "migrate-format", "the merged file cannot be formatted", "")
+    return new_text
+
+
 def rewrite(
-    shown: str, raw: bytes, editor: Callable[[Any], list[Edit]]
+    shown: str,
+    raw: bytes,
+    editor: Callable[[Any], list[Edit]],
+    formatters: tuple[Formatter, Formatter] | None = None,
 ) -> tuple[str, list[Edit], SourceDocument] | None:
-    """The file's new text, the edits made and the original document; None when unchanged."""
+    """The file's new text, the edits made and the original document; None when unchanged.
+
+    ``formatters`` (old and new framework) bring case files in canonical form through merges.
+    """
     bom = raw.startswith(b"\xef\xbb\xbf")
     text = raw.decode("utf-8").removeprefix("\ufeff")
     doc, problems = parse_text(shown, text)
@@ -275,20 +281,7 @@ def rewrite(
     if all(edit.kind == "rename" for edit in edits):
         new_text = _replace_scalars(doc, text, edits)
     if new_text is None:
-        yaml = round_trip_yaml()
-        if _dump(yaml, yaml.load(text)) != text:
-            raise _refuse(
-                shown,
-                "migrate-format",
-                "merging items here means rewriting the file, and its layout would change",
-                "merge the two items of this case by hand (one code, evidence joined), then "
-                "run the migration again",
-            )
-        tree = yaml.load(text)
-        tree_edits = editor(tree)
-        if [(e.loc, e.old, e.new) for e in tree_edits] != [(e.loc, e.old, e.new) for e in edits]:
-            raise _refuse(shown, "migrate-internal", "the two rewrites differ", "report this bug")
-        new_text = _dump(yaml, tree)
+        new_text = _round_trip(shown, text, editor, edits, formatters)
     again, _problems = parse_text(shown, new_text)
     if again is None or frozen(again.data) != frozen(doc.data):
         raise _refuse(
@@ -315,45 +308,58 @@ def plan_migration(
         raise StudyError(check.diagnostics)
     framework = check.framework
     plan = make_plan(framework)
-    record_keys = {group.path: group.key for _p, group in framework.groups() if group.key}
     changes: list[FileChange] = []
-    files = [(framework_path, lambda data: edit_framework(data, plan))]
-    files += [(path, lambda data: edit_case(data, plan, record_keys)) for path in case_paths]
-    for path, editor in files:
-        raw = path.read_bytes()
-        result = rewrite(str(path), raw, editor)
-        if result is not None:
-            new_text, edits, doc = result
-            occurrences = [
-                Occurrence(*doc.position(e.loc), ".".join(map(str, e.loc)), e.old, e.new)
-                for e in edits
-            ]
-            changes.append(FileChange(path, str(path), raw, new_text, occurrences))
-    _validate_after(framework_path, case_paths, changes)
+    new_framework = framework
+    _rewrite_into(changes, framework_path, lambda data: edit_framework(data, plan))
+    if changes:
+        new_framework = _framework_of(framework_path, changes[0].new_text)
+    old_models, new_models = CaseModels(framework), CaseModels(new_framework)
+    old_format, new_format = case_formatter(old_models), case_formatter(new_models)
+    formatters = (old_format, new_format) if old_format and new_format else None
+    record_keys = {group.path: group.key for _p, group in framework.groups() if group.key}
+    for path in case_paths:
+        _rewrite_into(changes, path, lambda data: edit_case(data, plan, record_keys), formatters)
+    _validate_after(new_models, case_paths, changes)
     return Migration(summary(plan), changes)
 
 
+def _rewrite_into(
+    changes: list[FileChange],
+    path: Path,
+    editor: Callable[[Any], list[Edit]],
+    formatters: tuple[Formatter, Formatter] | None = None,
+) -> None:
+    raw = path.read_bytes()
+    result = rewrite(str(path), raw, editor, formatters)
+    if result is not None:
+        new_text, edits, doc = result
+        occurrences = [
+            Occurrence(*doc.position(e.loc), ".".join(map(str, e.loc)), e.old, e.new) for e in edits
+        ]
+        changes.append(FileChange(path, str(path), raw, new_text, occurrences))
+
+
+def _framework_of(path: Path, text: str) -> Framework:
+    doc, problems = parse_text(str(path), text.removeprefix("\ufeff"))
+    framework, more = framework_from_document(doc) if doc is not None else (None, [])
+    problems = [*problems, *more]
+    if framework is None or has_errors(problems):
+        raise MigrationRefused(sort_unique(d for d in problems if d.is_error))
+    return framework
+
+
 def _validate_after(
-    framework_path: Path, case_paths: Sequence[Path], changes: list[FileChange]
+    models: CaseModels, case_paths: Sequence[Path], changes: list[FileChange]
 ) -> None:
     """The study as it would be must validate; its problems are reported at the new lines."""
     new_texts = {change.path: change.new_text for change in changes}
-
-    def text_of(path: Path) -> str:
-        if path in new_texts:
-            return new_texts[path].removeprefix("\ufeff")
-        return path.read_bytes().decode("utf-8").removeprefix("\ufeff")
-
-    doc, problems = parse_text(str(framework_path), text_of(framework_path))
-    framework, more = framework_from_document(doc) if doc is not None else (None, [])
-    problems = [*problems, *more]
-    if framework is not None and not has_errors(problems):
-        models = CaseModels(framework)
-        for path in case_paths:
-            case_doc, found = parse_text(str(path), text_of(path))
-            problems += found
-            if case_doc is not None:
-                problems += validate_document(case_doc, models, path)[1]
+    problems: list[Diagnostic] = []
+    for path in case_paths:
+        raw = new_texts[path] if path in new_texts else path.read_bytes().decode("utf-8")
+        case_doc, found = parse_text(str(path), raw.removeprefix("\ufeff"))
+        problems += found
+        if case_doc is not None:
+            problems += validate_document(case_doc, models, path)[1]
     if has_errors(problems):
         raise MigrationRefused(sort_unique(d for d in problems if d.is_error))
 

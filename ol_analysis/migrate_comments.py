@@ -1,4 +1,4 @@
-"""Editing ruamel's round-trip tree without losing comments or quoting.
+"""ruamel's round-trip tree: read as our loader reads YAML 1.2, edited keeping comments.
 
 ruamel keeps the comments that follow an item in the slot of the item's *last* scalar: the
 end-of-line comment of its last line, then the full-line comments before the next item. When
@@ -9,14 +9,64 @@ the same edits run on our loader's data and on ruamel's tree.
 
 from __future__ import annotations
 
+import io
+import re
 from typing import Any
 
+from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import CommentMark
+from ruamel.yaml.resolver import VersionedResolver
 from ruamel.yaml.scalarstring import FoldedScalarString, ScalarString
 from ruamel.yaml.tokens import CommentToken
 
 FOLD_WIDTH = 90
+
+
+_CORE_RULES = (
+    ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    ("int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
+    (
+        "float",
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+        "-+0123456789.",
+    ),
+    ("null", r"^(?:~|null|Null|NULL|)$", ("~", "n", "N", "")),
+)
+_CORE_TABLE: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+for _tag, _pattern, _first in _CORE_RULES:
+    for _char in _first:
+        _CORE_TABLE.setdefault(_char, []).append(
+            (f"tag:yaml.org,2002:{_tag}", re.compile(_pattern))
+        )
+
+
+class _CoreResolver(VersionedResolver):  # type: ignore[misc]
+    """YAML 1.2 core schema without underscores in numbers and without timestamps.
+
+    ruamel's own 1.2 rules read ``18_25`` as 1825; with these, a code id stays the text typed,
+    and is written back plain. The rules are those of :func:`yamlsource.resolve_plain_scalar`.
+    """
+
+    @property
+    def versioned_resolver(self) -> Any:
+        return _CORE_TABLE
+
+
+def round_trip_yaml() -> YAML:
+    yaml = YAML(typ="rt", pure=True)
+    yaml.Resolver = _CoreResolver
+    yaml.preserve_quotes = True
+    yaml.width = 4096
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    return yaml
+
+
+def dump(yaml: YAML, data: Any) -> str:
+    buffer = io.StringIO()
+    yaml.dump(data, buffer)
+    return buffer.getvalue()
 
 
 def like(old: Any, new: str) -> Any:

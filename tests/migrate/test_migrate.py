@@ -335,3 +335,29 @@ def test_a_file_edited_meanwhile_is_not_overwritten(study: Path) -> None:
     with pytest.raises(UsageError, match="changed while migrating"):
         write_migration(migration)
     assert _snapshot(study) == before
+
+
+def test_merge_in_a_file_in_canonical_fmt_form(tmp_path: Path, mini_study: Path) -> None:
+    fmt = pytest.importorskip("ol_analysis.fmt")
+    from ol_analysis.casemodel import CaseModels
+    from ol_analysis.framework import load_framework
+    from ol_analysis.migrate_comments import dump, round_trip_yaml
+
+    root = _study(tmp_path, mini_study, FIXTURES / "cases")
+    models = CaseModels(load_framework(root / "framework.yaml"))
+    long_quote = " ".join(["een lange zin over het herstel van de cliënt"] * 6)
+    text = (root / "cases" / "g01.yaml").read_text().replace("Ik doe het nu zelf.", long_quote)
+    path = root / "cases" / "g01.yaml"
+    canonical = fmt.format_text(text, models, str(path), path).formatted
+    assert canonical is not None
+    path.write_text(canonical)
+    yaml = round_trip_yaml()
+    assert dump(yaml, yaml.load(canonical)) != canonical  # ruamel would re-wrap the quote
+    write_migration(
+        _merge(root, "course.outcomes.stability", "course.outcomes.more_self_direction", "steady")
+    )
+    new_models = CaseModels(load_framework(root / "framework.yaml"))
+    merged = path.read_text()
+    assert fmt.format_text(merged, new_models, str(path), path).formatted == merged
+    assert "# said in session 2" in merged and "# the end" in merged
+    assert load_study(root).cases["g01"].codes("course.outcomes") == ["steady", "relapse"]
