@@ -158,9 +158,17 @@ def _list_filter(context: Context, count: Any) -> str:
 # --- template errors as diagnostics --------------------------------------------------------------
 
 
+PACKAGE_TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
 def _shown(filename: str | None, name: str | None) -> str:
+    """A template's path as the user can find it: relative to the working folder, or inside the
+    package (``ol_analysis/templates/…``) for a packaged default."""
     if not filename:
         return name or "<template>"
+    path = Path(filename).resolve()
+    if path.is_relative_to(PACKAGE_TEMPLATES):
+        return f"ol_analysis/templates/{path.relative_to(PACKAGE_TEMPLATES).as_posix()}"
     try:
         relative = os.path.relpath(filename)
     except ValueError:
@@ -301,8 +309,9 @@ def render_chapters(
         markdown = tidy(markdown) + md_out.footnote_block() + "\n" + footer
         body = ""
         if html:
-            html_md = render_template(env, name, **_context(ctx, f.Output("html"), "../"))
-            body = str(markdown_to_html(tidy(html_md)))
+            html_out = f.Output("html")
+            html_md = render_template(env, name, **_context(ctx, html_out, "../"))
+            body = html_out.fill(str(markdown_to_html(tidy(html_md))))
         chapters.append(
             Chapter(
                 slug,

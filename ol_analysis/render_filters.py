@@ -6,6 +6,8 @@ Every filter takes the language it writes in; :func:`ol_analysis.render.make_env
 
 from __future__ import annotations
 
+import re
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -105,10 +107,12 @@ def text(lang: str, key: str) -> str:
 class Output:
     """How counts are written in the document being rendered, and what it collected.
 
-    ``md``: ids in brackets, or as footnotes when ``footnotes``; ``html``: each id a Markdown
-    link to the case page (the Markdown is turned into HTML afterwards); ``page``: HTML links
-    for the HTML templates themselves. ``counts`` records every count that was written, so tests
-    can hold the chapters to ``stats --json``.
+    ``md``: ids in brackets, or as footnotes when ``footnotes``; ``page``: HTML links to the
+    case pages, for the HTML templates; ``html``: the same links in Markdown that is converted to
+    HTML afterwards — as placeholders that :meth:`fill` replaces once converted, because a big
+    study's thousands of links would otherwise dominate the Markdown parser's time.
+    ``counts`` records every count that was written, so tests can hold the chapters to
+    ``stats --json``.
     """
 
     kind: Literal["md", "html", "page"] = "md"
@@ -116,6 +120,17 @@ class Output:
     case_href: str = "cases/{id}.html"
     notes: list[str] = field(default_factory=list)
     counts: list[Count] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
+    nonce: str = field(default_factory=lambda: secrets.token_hex(6))
+
+    def _placeholder(self, html: str) -> str:
+        self.links.append(html)
+        return f"OLREF{self.nonce}N{len(self.links) - 1}E"
+
+    def fill(self, html: str) -> str:
+        """Put the links in place of their placeholders in the converted HTML."""
+        pattern = re.compile(f"OLREF{self.nonce}N(\\d+)E")
+        return pattern.sub(lambda match: self.links[int(match[1])], html)
 
     def _links(self, count: Count) -> Markup:
         return Markup(", ").join(
@@ -130,8 +145,7 @@ class Output:
         if self.kind == "page":
             return Markup(" (") + self._links(count) + Markup(")")
         if self.kind == "html":
-            links = ", ".join(f"[{c}]({self.case_href.format(id=c)})" for c in count.cases)
-            return f" ({links})"
+            return " (" + self._placeholder(self._links(count)) + ")"
         if self.footnotes:
             self.notes.append(", ".join(count.cases))
             return f"[^{len(self.notes)}]"
@@ -145,7 +159,7 @@ class Output:
         if self.kind == "page":
             return self._links(count)
         if self.kind == "html":
-            return ", ".join(f"[{c}]({self.case_href.format(id=c)})" for c in count.cases)
+            return self._placeholder(self._links(count))
         if self.footnotes:
             self.notes.append(", ".join(count.cases))
             return f"[^{len(self.notes)}]"
@@ -187,7 +201,7 @@ def cases_noun(n: Any, lang: str) -> str:
     return plural(n, text(lang, "case"), text(lang, "cases"))
 
 
-def euro(amount: Any, lang: str, digits: int = 2) -> str:
+def euro(amount: Any, digits: int = 2, *, lang: str) -> str:
     """Euros in the language's format: ``1234.56`` → "€ 1.234,56" (nl), "€1,234.56" (en)."""
     pattern = "¤ #,##0" if lang == "nl" else "¤#,##0"
     if digits:
@@ -197,7 +211,7 @@ def euro(amount: Any, lang: str, digits: int = 2) -> str:
     )
 
 
-def number(value: Any, lang: str, digits: int = 1) -> str:
+def number(value: Any, digits: int = 1, *, lang: str) -> str:
     """A number with at most ``digits`` decimals, in the language's format (3,4 / 3.4)."""
     pattern = "#,##0" + ("." + "#" * digits if digits else "")
     return str(format_decimal(value, format=pattern, locale=LOCALES[lang]))

@@ -20,9 +20,10 @@ from typing import Any
 
 import networkx as nx
 
-from ol_analysis.aggregate import cases_with_code, matrix, order_cases, stats
+from ol_analysis.aggregate import cases_with_code, order_cases, stats
 from ol_analysis.diagnostics import did_you_mean
 from ol_analysis.framework import Framework, Group
+from ol_analysis.report_cases import case_views
 from ol_analysis.report_network import (
     CaseNetwork,
     PartnerNetwork,
@@ -30,7 +31,7 @@ from ol_analysis.report_network import (
     cooccurrence_graph,
     partner_network,
 )
-from ol_analysis.report_records import case_view, framework_matrix, record_summary
+from ol_analysis.report_records import record_summary
 from ol_analysis.report_types import (
     CaseCodeMatrix,
     CaseView,
@@ -236,10 +237,13 @@ def gather(
     result = stats(study)
     counts = {path: _count(e["cases"], total, path) for path, e in result["counts"].items()}
     groups = _group_counts(study, framework, counts, lang)
+    status_matrices = _status_matrices(study, framework, order, lang)
     matrices = {
-        path: _case_code_matrix(study, framework, path, order_by, lang, groups)
-        for path in _matrix_paths(framework)
+        group.path: _case_code_matrix(group, order, lang, groups, status_matrices)
+        for _part, group in framework.groups()
+        if group.is_coded or (group.kind == "records" and group.row_field is not None)
     }
+    views, framework_matrix = case_views(study, ordered, lang, roles, order_by)
     return ReportData(
         framework=framework,
         lang=lang,
@@ -252,7 +256,7 @@ def gather(
         values=freeze({p: MappingProxyType(v) for p, v in result["values"].items()}),
         crosstabs=freeze(_crosstabs(study, framework, groups, lang)),
         matrices=freeze(matrices),
-        status_matrices=freeze(_status_matrices(study, framework, order, lang)),
+        status_matrices=freeze(status_matrices),
         records=freeze(
             {
                 g.path: record_summary(study, g, lang)
@@ -260,8 +264,8 @@ def gather(
                 if g.kind == "records"
             }
         ),
-        framework_matrix=framework_matrix(study, ordered, lang, order_by),
-        cases=freeze({case.id: case_view(study, case, lang, roles) for case in ordered}),
+        framework_matrix=framework_matrix,
+        cases=freeze(views),
         cooccurrence=cooccurrence_graph(study, lang, exclude_parts=(PROFILE_PART,)),
         networks=freeze({case.id: case_network(study, case, lang, roles) for case in ordered}),
         partners=partner_network(study, lang, roles),
@@ -347,37 +351,31 @@ def _crosstabs(
     return tables
 
 
-def _matrix_paths(framework: Framework) -> list[str]:
-    return [
-        g.path
-        for _p, g in framework.groups()
-        if g.is_coded or (g.kind == "records" and g.row_field is not None)
-    ]
-
-
 def _case_code_matrix(
-    study: Any,
-    framework: Framework,
-    path: str,
-    order_by: str | None,
+    group: Group,
+    order: tuple[str, ...],
     lang: str,
     groups: Mapping[str, GroupCounts],
+    status_matrices: Mapping[str, StatusMatrix],
 ) -> CaseCodeMatrix:
-    result = matrix(study, path, order_by)
-    group = framework.group(path)
-    assert group is not None
-    row_path = path if group.is_coded else f"{path}.{group.row_field.id}"  # type: ignore[union-attr]
-    counted = {code.id: code for code in groups[row_path].codes}
-    rows = tuple(
-        MatrixRow(
-            code,
-            counted[code].label,
-            tuple(result["cells"][code][case_id] for case_id in result["cases"]),
-            counted[code].count,
-        )
-        for code in result["rows"]
-    )
-    return CaseCodeMatrix(path, group.label.get(lang), tuple(result["cases"]), rows)
+    """The ``matrix --json`` of a group, derived from the counts already gathered (the tests
+    hold it equal to :func:`ol_analysis.aggregate.matrix`)."""
+    if group.is_coded:
+        counted = groups[group.path]
+    else:
+        assert group.row_field is not None
+        counted = groups[f"{group.path}.{group.row_field.id}"]
+    status = status_matrices.get(group.path)
+    rows = []
+    for index, code in enumerate(counted.codes):
+        if status is not None:
+            cells: tuple[Any, ...] = status.rows[index].cells
+            total = status.rows[index].count
+        else:
+            cells = tuple(code.id in counted.per_case[case_id] for case_id in order)
+            total = code.count
+        rows.append(MatrixRow(code.id, code.label, cells, total))
+    return CaseCodeMatrix(group.path, group.label.get(lang), order, tuple(rows))
 
 
 def _status_matrices(

@@ -245,12 +245,14 @@ def cooccurrence_graph(study: Any, lang: str, *, exclude_parts: Iterable[str] = 
     excluded = set(exclude_parts)
     groups = [g for part, g in framework.groups() if part.id not in excluded and g.is_coded]
     labels = {c.path: (c.label.get(lang), g.path) for g in groups for c in g.codes}
+    vocabulary = [(g.path, [(c.id, c.path) for c in g.codes]) for g in groups]
     holders: dict[str, list[str]] = {}
     shared: dict[tuple[str, str], list[str]] = {}
     for case in study:
-        paths = [  # framework order, so that a pair has one key whatever the file order
-            c.path for g in groups for c in g.codes if c.id in set(case.codes(g.path))
-        ]
+        paths = []  # in framework order, so that a pair has one key whatever the file order
+        for group_path, codes in vocabulary:
+            coded = set(case.codes(group_path))
+            paths += [code_path for code_id, code_path in codes if code_id in coded]
         for i, first in enumerate(paths):
             holders.setdefault(first, []).append(case.id)
             for second in paths[i + 1 :]:

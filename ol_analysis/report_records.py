@@ -8,21 +8,13 @@ from statistics import fmean
 from types import MappingProxyType
 from typing import Any
 
-from ol_analysis.framework import Framework, Group, Part, RecordField
+from ol_analysis.framework import Group, RecordField
 from ol_analysis.report_types import (
-    CaseView,
     Count,
     FlagTally,
-    FrameworkMatrix,
-    FrameworkRow,
-    ItemView,
-    Moment,
     NumberSummary,
     PairTable,
-    PartView,
     RecordSummary,
-    RecordView,
-    Roles,
     TallyCode,
     freeze,
 )
@@ -53,8 +45,9 @@ def _tallies(
     total = len(study)
     records: dict[str, Counter[str]] = {f.id: Counter() for f in fields}
     cases: dict[str, dict[str, list[str]]] = {f.id: {} for f in fields}
+    path = group.path
     for case in study:
-        for record in case.items(group.path):
+        for record in case.items(path):
             if flag is not None and getattr(record, flag, None) is not True:
                 continue
             for field in fields:
@@ -79,9 +72,9 @@ def _tallies(
 
 
 def _flag(study: Any, group: Group, field: RecordField) -> FlagTally:
-    total = len(study)
+    total, path, flag = len(study), group.path, field.id
     per_case = {
-        case.id: sum(1 for r in case.items(group.path) if getattr(r, field.id, None) is True)
+        case.id: sum(1 for r in case.items(path) if getattr(r, flag, None) is True)
         for case in study
     }
     spread = Counter(k for k in per_case.values() if k)
@@ -103,8 +96,9 @@ def _pairs(
     total = len(study)
     records: Counter[tuple[str, str, str, str]] = Counter()
     cases: dict[tuple[str, str, str, str], list[str]] = {}
+    path = group.path
     for case in study:
-        for record in case.items(group.path):
+        for record in case.items(path):
             codes = {f.id: set(_field_codes(record, f)) for f in fields}
             for first in fields:
                 for second in fields:
@@ -135,10 +129,11 @@ def _pairs(
 
 
 def _numbers(study: Any, group: Group, field: RecordField) -> NumberSummary:
+    path = group.path
     values = [
         float(v)
         for case in study
-        for r in case.items(group.path)
+        for r in case.items(path)
         if isinstance(v := getattr(r, field.id, None), int | float) and not isinstance(v, bool)
     ]
     if not values:
@@ -148,8 +143,8 @@ def _numbers(study: Any, group: Group, field: RecordField) -> NumberSummary:
 
 def record_summary(study: Any, group: Group, lang: str) -> RecordSummary:
     """Every tally of one record group the chapters draw on."""
-    total = len(study)
-    per_case = {case.id: len(case.items(group.path)) for case in study}
+    total, path = len(study), group.path
+    per_case = {case.id: len(case.items(path)) for case in study}
     coded = [f for f in group.fields if f.is_coded]
     flags = [f for f in group.fields if f.type == "bool"]
     numbers = [f for f in group.fields if f.type in ("integer", "number")]
@@ -170,156 +165,4 @@ def record_summary(study: Any, group: Group, lang: str) -> RecordSummary:
         ),
         pairs=freeze(_pairs(study, group, coded, lang)),
         numbers=freeze({f.id: _numbers(study, group, f) for f in numbers}),
-    )
-
-
-# --- one case as text ---------------------------------------------------------------------------
-
-
-def _labels_of(codes: Sequence[Any], ids: Iterable[str], lang: str) -> list[str]:
-    labels = {code.id: code.label.get(lang) for code in codes}
-    return [labels.get(code_id, code_id) for code_id in ids]
-
-
-def _mark(value: bool) -> str:
-    return TRUE_MARK if value else FALSE_MARK
-
-
-def _item(case: Any, group: Group, lang: str) -> ItemView | None:
-    items = case.items(group.path)
-    if not items and group.kind != "multi":
-        return None
-    if case.value(group.path) is None:
-        return None
-    inferred = any(getattr(item, "inferred", False) for item in items)
-    label = group.label.get(lang)
-    if group.is_coded:
-        codes = tuple(item.code for item in items)
-        text = ", ".join(_labels_of(group.codes, codes, lang))
-        return ItemView(group.path, label, text, codes, inferred)
-    value = case.scalar(group.path)
-    text = _mark(value) if group.kind == "bool" else str(value)
-    return ItemView(group.path, label, text, (), inferred)
-
-
-def _field_text(record: Any, field: RecordField, lang: str) -> str | None:
-    value = getattr(record, field.id, None)
-    if value is None:
-        return None
-    if field.is_coded:
-        return ", ".join(_labels_of(field.codes, _field_codes(record, field), lang))
-    if field.type == "bool":
-        return _mark(value)
-    return str(value)
-
-
-def _record(record: Any, group: Group, lang: str) -> RecordView:
-    fields = tuple(
-        (field.label.get(lang), text)
-        for field in group.fields
-        if (text := _field_text(record, field, lang)) is not None
-    )
-    return RecordView(fields, bool(getattr(record, "inferred", False)))
-
-
-def _part_view(case: Any, part: Part, lang: str) -> PartView:
-    items = tuple(
-        item
-        for group in part.groups
-        if group.kind != "records" and (item := _item(case, group, lang)) is not None
-    )
-    records = {
-        group.label.get(lang): tuple(_record(r, group, lang) for r in case.items(group.path))
-        for group in part.groups
-        if group.kind == "records" and case.items(group.path)
-    }
-    return PartView(part.id, part.label.get(lang), items, freeze(records))
-
-
-def timeline(framework: Framework, case: Any, lang: str, group_path: str) -> tuple[Moment, ...]:
-    """A case's moments in file order (which the file format says is chronological)."""
-    group = framework.group(group_path)
-    if group is None or group.kind != "records":
-        return ()
-    when = next((f for f in group.fields if f.type in ("period", "date", "month")), None)
-    summary = next((f for f in group.fields if f.type == "text"), None)
-    coded = [f for f in group.fields if f.type == "code"]
-    moments = []
-    for record in case.items(group.path):
-        codes = {f.id: getattr(record, f.id) for f in coded if getattr(record, f.id, None)}
-        labels = {f.id: _labels_of(f.codes, [codes[f.id]], lang)[0] for f in coded if f.id in codes}
-        moments.append(
-            Moment(
-                str(getattr(record, when.id, "") or "") if when else "",
-                " ".join(str(getattr(record, summary.id, "") or "").split()) if summary else "",
-                freeze(codes),
-                freeze(labels),
-            )
-        )
-    return tuple(moments)
-
-
-def _count_inferred(case: Any, framework: Framework) -> int:
-    return sum(
-        1
-        for _part, group in framework.groups()
-        for item in case.items(group.path)
-        if getattr(item, "inferred", False)
-    )
-
-
-def case_view(study: Any, case: Any, lang: str, roles: Roles) -> CaseView:
-    framework: Framework = study.framework
-    analysis = case.analysis
-    return CaseView(
-        id=case.id,
-        title=case.title,
-        summary=" ".join(case.summary.split()),
-        status=str(getattr(analysis, "status", "") or ""),
-        parts=tuple(_part_view(case, part, lang) for part in framework.parts),
-        timeline=timeline(framework, case, lang, roles.timeline),
-        inferred_items=_count_inferred(case, framework),
-    )
-
-
-# --- the framework matrix -----------------------------------------------------------------------
-
-
-def _cell(case: Any, part: Part, lang: str) -> str:
-    bits = []
-    for group in part.groups:
-        label = group.label.get(lang)
-        if group.kind == "records":
-            records = case.items(group.path)
-            if not records:
-                continue
-            row = group.row_field
-            shown: list[str] = []
-            if row is not None:
-                if group.status is not None:
-                    counting = set(group.status.counts)
-                    records = [r for r in records if getattr(r, group.status.field) in counting]
-                ids = [c for r in records for c in _field_codes(r, row)]
-                shown = list(dict.fromkeys(_labels_of(row.codes, ids, lang)))
-            bits.append(f"{label} ({len(records)})" + (f": {', '.join(shown)}" if shown else ""))
-            continue
-        item = _item(case, group, lang)
-        if item is None or not item.text or item.text == FALSE_MARK:
-            continue
-        bits.append(label if item.text == TRUE_MARK else f"{label}: {item.text}")
-    return "; ".join(bits)
-
-
-def framework_matrix(
-    study: Any, ordered: Sequence[Any], lang: str, order_by: str | None
-) -> FrameworkMatrix:
-    """Cases × parts of the framework, each cell the case's codings in that part."""
-    parts = study.framework.parts
-    return FrameworkMatrix(
-        order_by,
-        tuple((part.id, part.label.get(lang)) for part in parts),
-        tuple(
-            FrameworkRow(case.id, case.title, tuple(_cell(case, part, lang) for part in parts))
-            for case in ordered
-        ),
     )

@@ -34,10 +34,10 @@ def test_dutch_and_english_number_words_plurals_and_amounts() -> None:
     assert approx(2, "en") == "a couple of"
     assert (cases_noun(1, "nl"), cases_noun(2, "nl")) == ("casus", "casussen")
     assert (cases_noun(1, "en"), cases_noun(0, "en")) == ("case", "cases")
-    assert euro(1234.56, "nl") == "€ 1.234,56"
-    assert euro(7000, "nl", 0) == "€ 7.000"
-    assert euro(1234.5, "en") == "€1,234.50"
-    assert number(3.75, "nl") == "3,8"
+    assert euro(1234.56, lang="nl") == "€ 1.234,56"
+    assert euro(7000, 0, lang="nl") == "€ 7.000"
+    assert euro(1234.5, lang="en") == "€1,234.50"
+    assert number(3.75, lang="nl") == "3,8"
     assert join_and(["a", "b", "c"], "nl") == "a, b en c"
 
 
@@ -47,6 +47,16 @@ def _render(source: str, data: ReportData, **extra: object) -> str:
     env = make_env(lang=data.lang)
     template = env.from_string(source)
     return template.render(data=data, output=extra.pop("output", Output()), **extra)
+
+
+def test_filters_take_their_arguments_in_templates(tiny: ReportData) -> None:
+    assert _render("{{ 7000|euro(0) }} {{ 1234.5|euro }} {{ 2.25|number(2) }}", tiny) == (
+        "€7,000 €1,234.50 2.25"
+    )
+    nl = gather(ol_analysis.load_study(Path(__file__).parent / "fixtures" / "tiny"), lang="nl")
+    assert _render("{{ 7000|euro(0) }} {{ 3|words }} {{ ['a', 'b']|join_and }}", nl) == (
+        "€ 7.000 drie a en b"
+    )
 
 
 def test_counts_always_name_their_cases(tiny: ReportData) -> None:
@@ -64,9 +74,11 @@ def test_counts_always_name_their_cases(tiny: ReportData) -> None:
     text = _render(f"{{{{ {rising}|cases }}}}", nl, output=footnotes)
     assert text == "3 van 4 casussen[^1]"
     assert footnotes.footnote_block() == "\n[^1]: t1, t3, t4\n"
-    links = _render(f"{{{{ {rising}|cases }}}}", nl, output=Output("html"))
+    html = Output("html")
+    links = html.fill(_render(f"{{{{ {rising}|cases }}}}", nl, output=html))
     assert links == (
-        "3 van 4 casussen ([t1](cases/t1.html), [t3](cases/t3.html), [t4](cases/t4.html))"
+        '3 van 4 casussen (<a href="cases/t1.html">t1</a>, <a href="cases/t3.html">t3</a>, '
+        '<a href="cases/t4.html">t4</a>)'
     )
 
 
@@ -143,3 +155,27 @@ def test_chapter_numbers_equal_stats(lang: str) -> None:
             assert int(n) == data.n_cases
             assert (len(listed.split(", ")) if listed else 0) == int(k)
     assert seen > 100
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_packaged_chapters_render_every_optional_branch(lang: str, tmp_path: Path) -> None:
+    """A generated study fills groups the shipped cases leave empty (monthly costs, relatives,
+    every if…then status); every packaged chapter and page must still render."""
+    import sys
+
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    try:
+        from generate import write_study  # type: ignore[import-not-found]
+    finally:
+        sys.path.remove(str(REPO / "benchmarks"))
+    from ol_analysis.build import build_report
+
+    write_study(REPO / "framework.yaml", tmp_path / "study", 25)
+    study = ol_analysis.load_study(tmp_path / "study")
+    result = build_report(study, tmp_path / "out", lang=lang, formats=("md", "html"))
+    assert result.count("md") == 5
+    support = next((tmp_path / "out" / "md").glob("3.2-*.md")).read_text(encoding="utf-8")
+    assert "€" in support  # the monthly costs table
+    assert "OLREF" not in "".join(
+        p.read_text(encoding="utf-8") for p in (tmp_path / "out" / "html").glob("*.html")
+    )

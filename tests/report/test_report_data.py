@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from pathlib import Path
 
 import pytest
 
+import ol_analysis
 from ol_analysis.aggregate import stats
 from ol_analysis.report_data import ReportData, ReportLookupError
 from ol_analysis.report_types import Count
@@ -217,3 +219,36 @@ def test_unknown_paths_name_the_nearest(tiny: ReportData) -> None:
         tiny.crosstab("course.outcomes", "profile.severity")
     assert tiny.label("care.members.lead") == "casemanager"
     assert tiny.label("circle") == "Network"
+
+
+@pytest.mark.parametrize("order_by", [None, "profile.severity", "course.outcomes.stability"])
+def test_every_case_code_matrix_equals_matrix_json(
+    tiny_study: object, order_by: str | None
+) -> None:
+    """The matrices are derived from the gathered counts; they must say what `matrix --json`
+    says, for every group and any ordering."""
+    from ol_analysis.aggregate import matrix
+    from ol_analysis.report_data import gather
+
+    data = gather(tiny_study, lang="en", order_by=order_by)
+    assert data.matrices
+    for path, derived in data.matrices.items():
+        expected = matrix(tiny_study, path, order_by)  # type: ignore[arg-type]
+        assert list(derived.cases) == expected["cases"], path
+        assert [row.id for row in derived.rows] == expected["rows"], path
+        for row in derived.rows:
+            assert dict(zip(derived.cases, row.cells, strict=True)) == expected["cells"][row.id]
+            assert row.total.n == expected["totals"][row.id], (path, row.id)
+
+
+def test_shipped_matrices_equal_matrix_json() -> None:
+    from ol_analysis.aggregate import matrix
+    from ol_analysis.report_data import gather
+
+    study = ol_analysis.load_study(Path(__file__).resolve().parents[2])
+    data = gather(study, order_by="profile.team")
+    for path, derived in data.matrices.items():
+        expected = matrix(study, path, "profile.team")
+        cells = {row.id: dict(zip(derived.cases, row.cells, strict=True)) for row in derived.rows}
+        assert cells == expected["cells"], path
+        assert {row.id: row.total.n for row in derived.rows} == expected["totals"], path
