@@ -20,9 +20,9 @@ from typing import Any
 
 import networkx as nx
 
-from ol_analysis.aggregate import cases_with_code, order_cases, stats
+from ol_analysis.aggregate import order_cases, stats
 from ol_analysis.diagnostics import did_you_mean
-from ol_analysis.framework import Framework, Group
+from ol_analysis.framework import Framework
 from ol_analysis.report_cases import case_views
 from ol_analysis.report_network import (
     CaseNetwork,
@@ -32,24 +32,26 @@ from ol_analysis.report_network import (
     partner_network,
 )
 from ol_analysis.report_records import record_summary
+from ol_analysis.report_tables import (
+    PROFILE_PART,
+    case_code_matrix,
+    crosstabs,
+    group_counts,
+    status_matrices,
+)
 from ol_analysis.report_types import (
     CaseCodeMatrix,
     CaseView,
     CodeCount,
     Count,
     Crosstab,
-    CrosstabRow,
     FrameworkMatrix,
     GroupCounts,
-    MatrixRow,
     RecordSummary,
     Roles,
     StatusMatrix,
-    StatusRow,
     freeze,
 )
-
-PROFILE_PART = "profile"
 
 
 class ReportLookupError(LookupError):
@@ -236,10 +238,10 @@ def gather(
     total = len(study)
     result = stats(study)
     counts = {path: _count(e["cases"], total, path) for path, e in result["counts"].items()}
-    groups = _group_counts(study, framework, counts, lang)
-    status_matrices = _status_matrices(study, framework, order, lang)
+    groups = group_counts(study, framework, counts, lang)
+    statuses = status_matrices(study, framework, order, lang)
     matrices = {
-        group.path: _case_code_matrix(group, order, lang, groups, status_matrices)
+        group.path: case_code_matrix(group, order, lang, groups, statuses)
         for _part, group in framework.groups()
         if group.is_coded or (group.kind == "records" and group.row_field is not None)
     }
@@ -254,9 +256,9 @@ def gather(
         counts=freeze(counts),
         groups=freeze(groups),
         values=freeze({p: MappingProxyType(v) for p, v in result["values"].items()}),
-        crosstabs=freeze(_crosstabs(study, framework, groups, lang)),
+        crosstabs=freeze(crosstabs(study, framework, groups, lang)),
         matrices=freeze(matrices),
-        status_matrices=freeze(status_matrices),
+        status_matrices=freeze(statuses),
         records=freeze(
             {
                 g.path: record_summary(study, g, lang)
@@ -271,160 +273,3 @@ def gather(
         partners=partner_network(study, lang, roles),
         roles=roles,
     )
-
-
-def _coded_owners(framework: Framework) -> list[tuple[Group, str | None, str, list[Any]]]:
-    """(group, field id or None, path, codes) of every coded group and coded record field."""
-    owners: list[tuple[Group, str | None, str, list[Any]]] = []
-    for _part, group in framework.groups():
-        if group.is_coded:
-            owners.append((group, None, group.path, list(group.codes)))
-        for field in group.fields:
-            if field.is_coded:
-                owners.append((group, field.id, field.path, list(field.codes)))
-    return owners
-
-
-def _group_counts(
-    study: Any, framework: Framework, counts: Mapping[str, Count], lang: str
-) -> dict[str, GroupCounts]:
-    groups = {}
-    for group, field_id, path, codes in _coded_owners(framework):
-        code_counts = tuple(
-            CodeCount(code.id, code.path, code.label.get(lang), counts[code.path]) for code in codes
-        )
-        holders = {cc.id: set(cc.count.cases) for cc in code_counts}
-        anywhere = set().union(*holders.values())
-        per_case = {
-            case.id: tuple(cc.id for cc in code_counts if case.id in holders[cc.id])
-            for case in study
-        }
-        owner = framework.vocabulary_owner(path)
-        label = owner.label.get(lang) if owner is not None else path
-        groups[path] = GroupCounts(
-            path=path,
-            label=label,
-            kind=group.kind if field_id is None else "records",
-            codes=code_counts,
-            coded=_count(sorted(anywhere), len(study)),
-            per_case=MappingProxyType(per_case),
-        )
-    return groups
-
-
-def _profile_attributes(framework: Framework) -> list[Group]:
-    part = framework.part(PROFILE_PART)
-    return [g for g in (part.groups if part else []) if g.kind == "single"]
-
-
-def _crosstabs(
-    study: Any, framework: Framework, groups: Mapping[str, GroupCounts], lang: str
-) -> dict[tuple[str, str], Crosstab]:
-    """Every coded group and field crossed with every single-choice profile attribute."""
-    tables = {}
-    total = len(study)
-    for by in _profile_attributes(framework):
-        columns = tuple(
-            CodeCount(
-                c.id,
-                c.path,
-                c.label.get(lang),
-                _count(cases_with_code(study, by, None, c.id), total),
-            )
-            for c in by.codes
-        )
-        value_of = {case_id: i for i, col in enumerate(columns) for case_id in col.count.cases}
-        for path, counted in groups.items():
-            if path == by.path:
-                continue
-            rows = []
-            for code in counted.codes:
-                split: list[list[str]] = [[] for _ in columns]
-                for case_id in code.count.cases:
-                    if case_id in value_of:
-                        split[value_of[case_id]].append(case_id)
-                cells = tuple(_count(ids, total) for ids in split)
-                rows.append(CrosstabRow(code.id, code.label, cells, code.count))
-            tables[(path, by.path)] = Crosstab(
-                path, counted.label, by.path, by.label.get(lang), columns, tuple(rows)
-            )
-    return tables
-
-
-def _case_code_matrix(
-    group: Group,
-    order: tuple[str, ...],
-    lang: str,
-    groups: Mapping[str, GroupCounts],
-    status_matrices: Mapping[str, StatusMatrix],
-) -> CaseCodeMatrix:
-    """The ``matrix --json`` of a group, derived from the counts already gathered (the tests
-    hold it equal to :func:`ol_analysis.aggregate.matrix`)."""
-    if group.is_coded:
-        counted = groups[group.path]
-    else:
-        assert group.row_field is not None
-        counted = groups[f"{group.path}.{group.row_field.id}"]
-    status = status_matrices.get(group.path)
-    rows = []
-    for index, code in enumerate(counted.codes):
-        if status is not None:
-            cells: tuple[Any, ...] = status.rows[index].cells
-            total = status.rows[index].count
-        else:
-            cells = tuple(code.id in counted.per_case[case_id] for case_id in order)
-            total = code.count
-        rows.append(MatrixRow(code.id, code.label, cells, total))
-    return CaseCodeMatrix(group.path, group.label.get(lang), order, tuple(rows))
-
-
-def _status_matrices(
-    study: Any, framework: Framework, order: tuple[str, ...], lang: str
-) -> dict[str, StatusMatrix]:
-    tables = {}
-    total = len(study)
-    by_id = {case.id: case for case in study}
-    for _part, group in framework.groups():
-        if group.status is None or group.row_field is None:
-            continue
-        row_field = group.row_field
-        status_field = group.field(group.status.field)
-        assert status_field is not None
-        statuses = tuple((c.id, c.label.get(lang)) for c in status_field.codes)
-        rows = []
-        for code in row_field.codes:
-            cells = []
-            for case_id in order:
-                found = [
-                    r
-                    for r in by_id[case_id].items(group.path)
-                    if getattr(r, row_field.id, None) == code.id
-                ]
-                cells.append(getattr(found[0], status_field.id, None) if found else None)
-            by_status = {
-                status: _count(
-                    [c for c, s in zip(order, cells, strict=True) if s == status and c], total
-                )
-                for status, _label in statuses
-            }
-            sorted_by_status = {s: _count(sorted(cnt.cases), total) for s, cnt in by_status.items()}
-            counting = set(group.status.counts)
-            supporting = sorted(c for c, s in zip(order, cells, strict=True) if s in counting)
-            rows.append(
-                StatusRow(
-                    code.id,
-                    code.label.get(lang),
-                    tuple(cells),
-                    MappingProxyType(sorted_by_status),
-                    _count(supporting, total, code.path),
-                )
-            )
-        tables[group.path] = StatusMatrix(
-            group.path,
-            group.label.get(lang),
-            order,
-            statuses,
-            tuple(group.status.counts),
-            tuple(rows),
-        )
-    return tables
