@@ -492,8 +492,8 @@ def build(
     if study.warnings:
         print_diagnostics(err, study.warnings)
     made = [f"{len(result.chapters)} chapters in md/", f"{result.count('html')} files in html/"]
-    made += [f"{result.count(folder)} files in {folder}/" for folder in ("figures", "docx")
-             if result.count(folder)]
+    made += [f"{result.count(folder)} file{'s' if result.count(folder) != 1 else ''} in {folder}/"
+             for folder in ("figures", "docx") if result.count(folder)]
     err.print(f"wrote {out_dir}/: stats.json, schema.json, {', '.join(made)} "
               f"({result.seconds:.1f} s)", markup=False, soft_wrap=True)
 
