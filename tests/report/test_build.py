@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 import ol_analysis
+import ol_analysis.aggregate
 from ol_analysis.build import _swap, build_report
 from ol_analysis.schema import schema_text
 
@@ -257,3 +258,36 @@ def test_build_report_api_writes_only_the_formats_asked(study_copy: Path) -> Non
     assert json.loads((study_copy / "out" / "stats.json").read_text())["n_cases"] == len(study)
     with pytest.raises(ol_analysis.UsageError, match="unknown output format"):
         build_report(study, study_copy / "out", formats=("pdf",))
+
+
+def test_order_by_orders_the_cases_of_every_matrix(
+    run_cli: Any, study_copy: Path, frozen: None, no_hooks: None
+) -> None:
+    result = run_cli(["build", "--order-by", "profile.team"], cwd=study_copy)
+    assert result.exit_code == 0, result.stderr
+    study = ol_analysis.load_study(study_copy)
+    order = [case.id for case in ol_analysis.aggregate.order_cases(study, "profile.team")]
+    matrices = (study_copy / "build/html/matrices.html").read_text(encoding="utf-8")
+    first_row = matrices.split('<table class="framework">', 1)[1]
+    positions = [first_row.index(f'href="cases/{case_id}.html"') for case_id in order]
+    assert positions == sorted(positions)
+    result = run_cli(["build", "--order-by", "profile.teem"], cwd=study_copy)
+    assert result.exit_code == 2
+    assert "cannot order by 'profile.teem'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_progress_is_reported_step_by_step(study_copy: Path) -> None:
+    steps: list[tuple[str, int, int]] = []
+    study = ol_analysis.load_study(study_copy)
+    build_report(study, study_copy / "out", formats=("md",), progress=lambda *s: steps.append(s))
+    assert [s[0] for s in steps] == [
+        "gather",
+        "figures",
+        "chapters",
+        "html",
+        "docx",
+        "swap",
+        "done",
+    ]
+    assert steps[-1][1:] == (6, 6)
