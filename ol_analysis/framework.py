@@ -61,9 +61,10 @@ class StatusSpec(_Strict):
     counts: list[str]
 
 
-class RecordField(_Strict):
+class _Coded(_Strict):
+    """What groups and record fields share: an id, labels, a vocabulary or a value range."""
+
     id: str = Field(pattern=ID_PATTERN)
-    type: FieldType
     label: Label
     description: str = ""
     required: bool = False
@@ -76,32 +77,23 @@ class RecordField(_Strict):
     @property
     def path(self) -> str:
         return self._path
+
+
+class RecordField(_Coded):
+    type: FieldType
 
     @property
     def is_coded(self) -> bool:
         return self.type in ("code", "codes")
 
 
-class Group(_Strict):
-    id: str = Field(pattern=ID_PATTERN)
+class Group(_Coded):
     kind: GroupKind
-    label: Label
-    description: str = ""
-    required: bool = False
-    codes: list[Code] = []
-    vocabulary: str | None = None
     only_with: str | None = None
-    min: float | None = None
-    max: float | None = None
     key: list[str] = []
     status: StatusSpec | None = None
     fields: list[RecordField] = []
     examples: list[str] = []
-    _path: str = PrivateAttr(default="")
-
-    @property
-    def path(self) -> str:
-        return self._path
 
     @property
     def is_coded(self) -> bool:
