@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ol_analysis.errors import UsageError
-from ol_analysis.framework import Group
+from ol_analysis.framework import Framework, Group
 from ol_analysis.study import Case, Study
 
 
@@ -44,14 +44,39 @@ def cases_with_code(study: Study, group: Group, field_id: str | None, code: str)
     return found
 
 
-def _cases_with_true(study: Study, group: Group, field_id: str | None) -> list[str]:
-    if field_id is None:
-        return [case.id for case in study if case.scalar(group.path) is True]
-    return [
-        case.id
-        for case in study
-        if any(getattr(r, field_id, None) is True for r in case.items(group.path))
-    ]
+def counted_paths(framework: Framework, case: Case) -> set[str]:
+    """The dotted paths a case counts under in ``stats``, found in one walk over its groups.
+
+    Codes of single and multi groups; codes of record fields (for a group with a ``status``,
+    its row codes only on records whose status counts); bool groups and bool fields when true.
+    """
+    paths: set[str] = set()
+    for _part, group in framework.groups():
+        items = case.items(group.path)
+        if not items:
+            continue
+        if group.is_coded:
+            paths.update(f"{group.path}.{item.code}" for item in items)
+        elif group.kind == "bool":
+            if items[0].value is True:
+                paths.add(group.path)
+        elif group.kind == "records":
+            paths.update(_record_paths(group, items))
+    return paths
+
+
+def _record_paths(group: Group, records: list[Any]) -> Iterable[str]:
+    row_field = group.row_field
+    counting = set(group.status.counts) if group.status is not None else None
+    for record in records:
+        row_counts = counting is None or getattr(record, group.status.field, None) in counting  # type: ignore[union-attr]
+        for field in group.fields:
+            if field.is_coded:
+                if field is row_field and not row_counts:
+                    continue
+                yield from (f"{field.path}.{code}" for code in _record_codes(record, field.id))
+            elif field.type == "bool" and getattr(record, field.id, None) is True:
+                yield field.path
 
 
 def _entry(case_ids: list[str]) -> dict[str, Any]:
@@ -65,27 +90,36 @@ def stats(study: Study) -> dict[str, Any]:
     fields count under their own path (cases where true); integer, number and text groups are
     listed per case under ``values``.
     """
-    counts: dict[str, dict[str, Any]] = {}
-    values: dict[str, dict[str, Any]] = {}
-    for _part, group in study.framework.groups():
+    framework = study.framework
+    found: dict[str, list[str]] = {path: [] for path in _countable_paths(framework)}
+    values: dict[str, dict[str, Any]] = {
+        group.path: {}
+        for _part, group in framework.groups()
+        if group.kind in ("integer", "number", "text")
+    }
+    for case in study:
+        for path in counted_paths(framework, case):
+            found[path].append(case.id)
+        for path, per_case in values.items():
+            value = case.scalar(path)
+            if value is not None:
+                per_case[case.id] = value
+    counts = {path: _entry(case_ids) for path, case_ids in found.items()}
+    return {"n_cases": len(study), "counts": counts, "values": values}
+
+
+def _countable_paths(framework: Framework) -> Iterable[str]:
+    """Every path ``stats`` reports, in framework order."""
+    for _part, group in framework.groups():
         if group.is_coded:
-            for code in group.codes:
-                counts[code.path] = _entry(cases_with_code(study, group, None, code.id))
+            yield from (code.path for code in group.codes)
         elif group.kind == "bool":
-            counts[group.path] = _entry(_cases_with_true(study, group, None))
-        elif group.kind in ("integer", "number", "text"):
-            values[group.path] = {
-                case.id: case.scalar(group.path)
-                for case in study
-                if case.scalar(group.path) is not None
-            }
+            yield group.path
         for field in group.fields:
             if field.is_coded:
-                for code in field.codes:
-                    counts[code.path] = _entry(cases_with_code(study, group, field.id, code.id))
+                yield from (code.path for code in field.codes)
             elif field.type == "bool":
-                counts[field.path] = _entry(_cases_with_true(study, group, field.id))
-    return {"n_cases": len(study), "counts": counts, "values": values}
+                yield field.path
 
 
 def _resolve_group(study: Study, path: str) -> Group:
