@@ -67,9 +67,9 @@ def counted_paths(framework: Framework, case: Case) -> set[str]:
 
 def _record_paths(group: Group, records: list[Any]) -> Iterable[str]:
     row_field = group.row_field
-    counting = set(group.status.counts) if group.status is not None else None
+    status = group.status
     for record in records:
-        row_counts = counting is None or getattr(record, group.status.field, None) in counting  # type: ignore[union-attr]
+        row_counts = status is None or getattr(record, status.field, None) in status.counts
         for field in group.fields:
             if field.is_coded:
                 if field is row_field and not row_counts:
