@@ -42,6 +42,8 @@ _MONTH = re.compile(r"^\d{4}-\d{2}$")
 
 def _as_text(value: Any) -> Any:
     """Numbers written where text is expected are read as the text that was typed."""
+    if type(value) is str:
+        return value
     text = source_text(value)
     return text if text is not None else value
 

@@ -82,6 +82,9 @@ _NAN = re.compile(r"^\.(?:nan|NaN|NAN)$")
 
 def resolve_plain_scalar(text: str) -> Any:
     """YAML 1.2 core schema, minus the underscores some parsers accept in numbers."""
+    first = text[:1]
+    if first.isalpha() and first not in "nNtTfF":
+        return text  # most scalars are words or code ids: no pattern can match them
     if _NULL.match(text):
         return None
     if _TRUE.match(text):
@@ -194,6 +197,8 @@ class _TreeBuilder:
         return _Refused(Diagnostic(self.path, line, column, rule, message, hint))
 
     def _check_node_event(self, event: ev.NodeEvent) -> None:
+        if type(event) is not ev.AliasEvent and event.anchor is None and event.ctag is None:  # type: ignore[attr-defined]
+            return  # the common case, checked first: this runs for every node of every file
         if isinstance(event, ev.AliasEvent):
             raise self._refuse(
                 event,
@@ -240,7 +245,7 @@ class _TreeBuilder:
             raise self._refuse(
                 event, "yaml-syntax", f"nesting deeper than {MAX_DEPTH} levels", "flatten the data"
             )
-        if isinstance(event, ev.ScalarEvent):
+        if type(event) is ev.ScalarEvent:
             if not event.style and event.implicit[0]:
                 return resolve_plain_scalar(event.value)
             return event.value
