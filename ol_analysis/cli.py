@@ -539,6 +539,8 @@ from ol_analysis.cli_interop import export_app, import_app  # noqa: E402  (uses 
 app.add_typer(export_app, name="export")
 app.add_typer(import_app, name="import")
 
+import ol_analysis.cli_git  # noqa: E402, F401  (registers fmt, diff and git-setup on app)
+
 
 def main() -> None:
     """Entry point of the console script and ``python -m ol_analysis``."""
