@@ -170,6 +170,11 @@ def format_files(framework_path: Path, files: Sequence[Path], *, write: bool) ->
             continue
         result = format_file(file, models, str(file))
         if write and result.changed and result.formatted is not None:
-            write_text_atomic(file, result.formatted)
+            try:
+                write_text_atomic(file, result.formatted)
+            except OSError as error:  # the old file is intact; say so and go on
+                message = f"cannot write the file: {error.strerror or error}; it was left unchanged"
+                unwritten = Diagnostic(str(file), 0, 0, "unwritable", message, None)
+                result = FormatResult(result.path, result.original, None, [unwritten])
         results.append(result)
     return FormatRun(results)
