@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -104,7 +105,9 @@ def test_case_text_is_escaped_in_html(
 ) -> None:
     case = study_copy / "cases" / "c01.yaml"
     text = case.read_text(encoding="utf-8")
-    text = text.replace("title: Dat is precies ik", 'title: "Dat is <script>alert(1)</script>"')
+    text = re.sub(
+        r"^title: .*$", 'title: "Dat is <script>alert(1)</script>"', text, count=1, flags=re.M
+    )
     text = text.replace("summary: >\n", "summary: >\n  <script>alert(2)</script> <b>vet</b>\n", 1)
     case.write_text(text, encoding="utf-8")
     result = run_cli(["build"], cwd=study_copy)
