@@ -45,6 +45,7 @@ from ol_analysis.render import (
     render_html_pages,
 )
 from ol_analysis.report_data import ReportData, gather
+from ol_analysis.safe_write import ensure_folder
 from ol_analysis.schema import schema_text
 from ol_analysis.study import Study
 
@@ -159,9 +160,12 @@ def build_report(
     data = gather(study, lang=lang, order_by=order_by)
     env = make_env(templates_dir, lang=lang)
     provenance = provenance or study_provenance(study, study.root)
-    out.mkdir(parents=True, exist_ok=True)
-    _clear_leftovers(out)
-    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out))
+    ensure_folder(out, "output folder")
+    try:
+        _clear_leftovers(out)
+        staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out))
+    except OSError as error:
+        raise UsageError(f"cannot write into {out}: {error.strerror or error}") from None
     try:
         written: list[str] = []
         hooks: list[str] = []

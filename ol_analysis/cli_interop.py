@@ -33,8 +33,9 @@ class Graph(StrEnum):
     cooccurrence = "cooccurrence"
 
 
-def _out(default: str, what: str) -> object:
-    return typer.Option("--out", help=f"{what} (default {default}).")
+def _out(what: str, default: str | None = None) -> object:
+    """``--out``; ``default`` is named only where typer cannot show it (a default of None)."""
+    return typer.Option("--out", help=f"{what} (default {default})." if default else f"{what}.")
 
 
 def _wrote(path: Path) -> None:
@@ -43,7 +44,7 @@ def _wrote(path: Path) -> None:
 
 @export_app.command("codebook")
 def export_codebook(
-    out: Annotated[Path, _out("build/codebook.qdc", "The .qdc file")] = Path("build/codebook.qdc"),
+    out: Annotated[Path, _out("The .qdc file")] = Path("build/codebook.qdc"),
     framework: FrameworkOpt = Path("framework.yaml"),
     lang: LangOpt = Lang.nl,
 ) -> None:
@@ -53,7 +54,6 @@ def export_codebook(
 
     try:
         data = build(load_framework(framework, str(framework)), lang.value)
-        out.parent.mkdir(parents=True, exist_ok=True)
         write_bytes_atomic(out, data)
     except OlAnalysisError as error:
         _fail(error)
@@ -62,7 +62,7 @@ def export_codebook(
 
 @export_app.command("refi")
 def export_refi(
-    out: Annotated[Path, _out("build/study.qdpx", "The .qdpx file")] = Path("build/study.qdpx"),
+    out: Annotated[Path, _out("The .qdpx file")] = Path("build/study.qdpx"),
     framework: FrameworkOpt = Path("framework.yaml"),
     cases: CasesOpt = Path("cases"),
     lang: LangOpt = Lang.nl,
@@ -72,7 +72,6 @@ def export_refi(
 
     try:
         data = export_project(_load(framework, cases), lang.value)
-        out.parent.mkdir(parents=True, exist_ok=True)
         write_bytes_atomic(out, data)
     except OlAnalysisError as error:
         _fail(error)
@@ -81,7 +80,7 @@ def export_refi(
 
 @export_app.command("graphml")
 def export_graphml(
-    out: Annotated[Path | None, _out("build/GRAPH.graphml", "The .graphml file")] = None,
+    out: Annotated[Path | None, _out("The .graphml file", "build/GRAPH.graphml")] = None,
     graph: Annotated[Graph, typer.Option("--graph", help="Which network.")] = Graph.support,
     framework: FrameworkOpt = Path("framework.yaml"),
     cases: CasesOpt = Path("cases"),
@@ -100,9 +99,7 @@ def export_graphml(
 
 @export_app.command("csv")
 def export_csv(
-    out: Annotated[Path, _out("build/csv", "Folder for matrix.csv and codings.csv")] = Path(
-        "build/csv"
-    ),
+    out: Annotated[Path, _out("Folder for matrix.csv and codings.csv")] = Path("build/csv"),
     bom: Annotated[
         bool, typer.Option("--bom", help="Start with a UTF-8 byte-order mark (for Excel).")
     ] = False,
@@ -122,7 +119,7 @@ def export_csv(
 
 @export_app.command("sqlite")
 def export_sqlite(
-    out: Annotated[Path, _out("build/study.db", "The database file")] = Path("build/study.db"),
+    out: Annotated[Path, _out("The database file")] = Path("build/study.db"),
     framework: FrameworkOpt = Path("framework.yaml"),
     cases: CasesOpt = Path("cases"),
 ) -> None:
@@ -155,7 +152,6 @@ def import_codebook(
             return
         if out.exists() and not force:
             raise UsageError(f"{out} already exists (use --force to overwrite)")
-        out.parent.mkdir(parents=True, exist_ok=True)
         write_text_atomic(out, text)
     except OlAnalysisError as error:
         _fail(error)

@@ -19,9 +19,7 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import sqlite3
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -40,7 +38,7 @@ from ol_analysis.codings import (
 )
 from ol_analysis.errors import UsageError
 from ol_analysis.framework import Framework, Group, RecordField
-from ol_analysis.safe_write import write_bytes_atomic
+from ol_analysis.safe_write import atomic_path, ensure_folder, write_bytes_atomic
 from ol_analysis.study import Study
 
 GRAPHS = ("support", "partners", "cooccurrence")
@@ -122,7 +120,7 @@ def codings_rows(study: Study) -> list[list[Any]]:
 
 def export_csv(study: Study, out: Path, *, bom: bool = False) -> list[Path]:
     """Write ``matrix.csv`` and ``codings.csv`` into the folder ``out``."""
-    out.mkdir(parents=True, exist_ok=True)
+    ensure_folder(out)
     written = []
     for name, rows in (("matrix.csv", matrix_rows(study)), ("codings.csv", codings_rows(study))):
         write_bytes_atomic(out / name, _csv_bytes(rows, bom))
@@ -292,10 +290,7 @@ def _fill_item(db: sqlite3.Connection, item: Item, table: str | None) -> None:
 
 def export_sqlite(study: Study, out: Path) -> None:
     """Write the study as one SQLite database (built in a temporary file, then renamed)."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    os.close(descriptor)
-    try:
+    with atomic_path(out) as temporary:
         db = sqlite3.connect(temporary)
         try:
             db.execute("PRAGMA foreign_keys = ON")
@@ -309,11 +304,6 @@ def export_sqlite(study: Study, out: Path) -> None:
                 raise RuntimeError(f"foreign key check failed: {problems[:3]}")
         finally:
             db.close()
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, out)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 # ── GraphML ──────────────────────────────────────────────────────────────────────────────────
@@ -374,5 +364,4 @@ def graphml_bytes(graph: nx.Graph) -> bytes:
 
 def export_graphml(study: Study, out: Path, which: str = "support", lang: str = "nl") -> None:
     graph = build_graph(study, which, lang)
-    out.parent.mkdir(parents=True, exist_ok=True)
     write_bytes_atomic(out, graphml_bytes(graph))

@@ -380,9 +380,13 @@ def write_migration(migration: Migration) -> None:
                 handle.flush()
                 os.fsync(handle.fileno())
             os.chmod(temporary, change.path.stat().st_mode & 0o777)
-    except BaseException:
+    except BaseException as error:
         for _change, temporary in staged:
             Path(temporary).unlink(missing_ok=True)
+        if isinstance(error, OSError):  # the file being staged when it failed
+            raise UsageError(
+                f"cannot write {change.shown}: {error.strerror or error}; nothing changed"
+            ) from None
         raise
     replaced: list[FileChange] = []
     try:

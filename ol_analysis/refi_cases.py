@@ -24,7 +24,7 @@ from ol_analysis.refi_import import (
     skeleton_from_codes,
     slug,
 )
-from ol_analysis.safe_write import write_text_atomic
+from ol_analysis.safe_write import ensure_folder, write_text_atomic
 from ol_analysis.yamlwrite import Flow, dump_yaml
 
 VARIABLE_KINDS = {
@@ -299,7 +299,7 @@ def import_project(path: Path, out: Path, *, force: bool = False) -> list[Path]:
     cases_dir = out / "cases"
     if not force and (target.exists() or (cases_dir.is_dir() and any(cases_dir.iterdir()))):
         raise UsageError(f"{out} already holds a study (use --force to overwrite)")
-    cases_dir.mkdir(parents=True, exist_ok=True)
+    ensure_folder(cases_dir)
     header = f"# Imported from {path.name} by ol-analysis; review every TODO.\n"
     write_text_atomic(target, header + dump_yaml(framework))
     written = [target]

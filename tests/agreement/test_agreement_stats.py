@@ -163,7 +163,7 @@ def test_alpha_rejects_fewer_than_two_coders(data: list[list[int]]) -> None:
 
 
 def test_alpha_rejects_coders_of_unequal_length() -> None:
-    with pytest.raises(ValueError, match="one value .* per unit"):
+    with pytest.raises(ValueError, match=r"one value .* per unit"):
         krippendorff_alpha([[1, 2, 3], [1, 2]])
 
 
