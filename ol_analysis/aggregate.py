@@ -129,11 +129,15 @@ def _resolve_group(study: Study, path: str) -> Group:
         from ol_analysis.diagnostics import did_you_mean
 
         hint = did_you_mean(path, known)
+        in_part = [g for g in known if g.startswith(f"{path}.")]
+        if in_part:
+            hint = f"'{path}' is a part; name one of its groups: {', '.join(in_part)}"
         raise UsageError(
             f"'{path}' is not a group of the framework" + (f"; {hint}" if hint else "")
         )
     if not (group.is_coded or (group.kind == "records" and group.row_field is not None)):
-        raise UsageError(f"'{path}' is a {group.kind} group; a matrix needs codes")
+        article = "an" if group.kind[0] in "aeiou" else "a"
+        raise UsageError(f"'{path}' is {article} {group.kind} group; a matrix needs codes")
     return group
 
 

@@ -151,7 +151,7 @@ def _load_revision(spec: str, models: CaseModels) -> Coding:
         model, problems = validate_document(doc, models, Path(one.partition(":")[2]))
         diagnostics += problems
         if model is not None:
-            case_id = str(doc.data["id"])
+            case_id = str(model.id)  # type: ignore[attr-defined]
             if case_id in cases:
                 diagnostics.append(
                     doc.diagnostic(("id",), "duplicate-case", f"case id '{case_id}' is used twice")

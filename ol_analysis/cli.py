@@ -98,6 +98,8 @@ def validate(
 
         review = check_review(check.framework, check.cases.values())
         check.diagnostics = sort_unique([*check.diagnostics, *review])
+    if not files and check.framework is not None and check.files_checked == 0:
+        err.print(f"warning: no case files (*.yaml) in {cases}", markup=False, soft_wrap=True)
     if output_format is OutputFormat.json:
         sys.stdout.write(to_json(check.diagnostics) + "\n")
     elif check.diagnostics:
@@ -290,7 +292,7 @@ def new(
 ) -> None:
     """Write a scaffold cases/ID.yaml with every part and hints from the codebook."""
     from ol_analysis.framework import load_framework
-    from ol_analysis.safe_write import write_text_atomic
+    from ol_analysis.safe_write import ensure_folder, write_text_atomic
     from ol_analysis.scaffold import scaffold, valid_case_id
 
     try:
@@ -302,7 +304,7 @@ def new(
         target = cases / f"{case_id}.yaml"
         if target.exists() and not force:
             raise UsageError(f"{target} already exists (use --force to overwrite)")
-        cases.mkdir(parents=True, exist_ok=True)
+        ensure_folder(cases, "cases folder")
         write_text_atomic(target, scaffold(loaded, case_id, title, lang=lang.value))
     except OlAnalysisError as error:
         _fail(error)
@@ -324,7 +326,6 @@ def schema(
         if out_file is None:
             sys.stdout.write(text)
             return
-        out_file.parent.mkdir(parents=True, exist_ok=True)
         write_text_atomic(out_file, text)
     except OlAnalysisError as error:
         _fail(error)
@@ -426,9 +427,9 @@ def privacy(
     deny_list: Annotated[Path | None, typer.Option(
         "--deny-list", help="Names to refuse, one per line; keep it outside the repository "
         "(default: $OL_ANALYSIS_DENY_LIST or ~/.config/ol-analysis/deny-list.txt).")] = None,
-    allow_list: Annotated[Path, typer.Option(
-        "--allow-list", help="Entries {rule, text, reason} that are not personal data.")] = (
-        Path("privacy-allow.yaml")),
+    allow_list: Annotated[Path | None, typer.Option(
+        "--allow-list", help="Entries {rule, text, reason} that are not personal data "
+        "(default: privacy-allow.yaml, if there is one).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Scan case files, the framework and rendered outputs for personal data."""
@@ -438,9 +439,14 @@ def privacy(
     try:
         deny_path = deny_list or default_deny_list()
         if deny_path is not None and not deny_path.is_file():
-            raise UsageError(f"deny-list not found: {deny_path}")
+            what = "is a folder, not a file" if deny_path.is_dir() else "not found"
+            raise UsageError(f"deny-list {what}: {deny_path}")
         names = read_deny_list(deny_path) if deny_path is not None else []
-        allowed, problems = read_allow_list(allow_list) if allow_list.is_file() else ([], [])
+        if allow_list is not None and not allow_list.is_file():
+            what = "is a folder, not a file" if allow_list.is_dir() else "not found"
+            raise UsageError(f"allow-list {what}: {allow_list}")
+        allow_path = allow_list or Path("privacy-allow.yaml")
+        allowed, problems = read_allow_list(allow_path) if allow_path.is_file() else ([], [])
         targets = files or study_text_files(framework, cases, out_dir)
     except OlAnalysisError as error:
         _fail(error)
@@ -467,7 +473,7 @@ def build(
         typer.Option("--order-by", metavar="DOTTED.PATH", help="Order the cases in matrices."),
     ] = None,
 ) -> None:
-    """Validate, aggregate and render the report chapters (Markdown, HTML) into --out."""
+    """Validate, aggregate and render the report (Markdown, HTML, DOCX, figures) into --out."""
     from rich.progress import Progress
 
     from ol_analysis.build import build_report, study_provenance
@@ -505,7 +511,9 @@ def serve(
     templates: TemplatesOpt = Path("templates"),
     out_dir: OutOpt = Path("build"),
     lang: LangOpt = Lang.nl,
-    port: Annotated[int, typer.Option("--port", help="Port on 127.0.0.1.")] = 8000,
+    port: Annotated[
+        int, typer.Option("--port", min=0, max=65535, help="Port on 127.0.0.1 (0: any free port).")
+    ] = 8000,
 ) -> None:
     """Build the HTML report into --out and serve it on localhost, rebuilding on every change."""
     from ol_analysis.serve import study_server
@@ -517,7 +525,11 @@ def serve(
         _fail(error)
     err.print(f"serving {server.url} (Ctrl-C to stop)", markup=False)
     if server.state.error:
-        err.print(f"the build failed; the page shows why:\n{server.state.error}", markup=False)
+        err.print(
+            f"the build failed; the page shows why:\n{server.state.error}",
+            markup=False,
+            soft_wrap=True,
+        )
     try:
         server.wait()
     except KeyboardInterrupt:

@@ -180,7 +180,8 @@ def draw_if_then_matrix(data: ReportData) -> Figure:
     cmap = ListedColormap([EMPTY] + [colours[s] for s, _label in table.statuses])
     figure = new_figure(1.0 + 0.4 * max(len(table.rows), 1))
     axes = figure.add_subplot()
-    axes.imshow(grid or [[0]], cmap=cmap, vmin=0, vmax=len(table.statuses), aspect="auto")
+    shown = grid if table.cases and grid else [[0]]  # no case or no statement: one empty cell
+    axes.imshow(shown, cmap=cmap, vmin=0, vmax=len(table.statuses), aspect="auto")
     axes.set_xticks(range(len(table.cases)), table.cases, fontsize=9)
     axes.xaxis.tick_top()
     axes.set_yticks(range(len(table.rows)), [wrap(r.label, 40) for r in table.rows], fontsize=9)

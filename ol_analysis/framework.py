@@ -198,16 +198,27 @@ def load_framework(
     """Read and check ``framework.yaml``; raises :class:`FrameworkError` with every problem."""
     path = Path(path)
     if not path.is_file():
-        raise UsageError(f"framework file not found: {display_path or path}")
+        what = "is a folder, not a file" if path.is_dir() else "not found"
+        raise UsageError(f"framework file {what}: {display_path or path}")
     doc, diagnostics = read_yaml(path, display_path)
     if doc is None:
-        raise FrameworkError(diagnostics)
+        raise FrameworkError([_framework_hint(d) for d in diagnostics])
     framework, problems = framework_from_document(doc)
     diagnostics = sort_unique([*diagnostics, *problems])
     if framework is None or any(d.is_error for d in diagnostics):
         raise FrameworkError(diagnostics)
     framework._source = doc.path
     return framework
+
+
+def _framework_hint(diagnostic: Diagnostic) -> Diagnostic:
+    """An empty framework needs a codebook, not a case scaffold: say so in the hint."""
+    if diagnostic.rule != "empty-file":
+        return diagnostic
+    return replace(
+        diagnostic,
+        hint="a framework has 'framework', 'evidence' and 'parts'; see docs/file-formats.md",
+    )
 
 
 def framework_from_document(doc: SourceDocument) -> tuple[Framework | None, list[Diagnostic]]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ol_analysis.diagnostics import Diagnostic
+from ol_analysis.errors import UsageError
 
 _BSN = re.compile(r"(?<![\d.\-])(\d{4}[. ]?\d{2}[. ]?\d{3}|\d{9})(?![\d\-]|\.\d)")
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
@@ -165,7 +166,15 @@ def scan_text(
 
 def read_deny_list(path: Path) -> list[str]:
     """Names to refuse, one per line (``#`` comments); kept outside the repository."""
-    lines = path.read_text(encoding="utf-8").splitlines()
+    try:
+        lines = path.read_bytes().decode("utf-8-sig").splitlines()
+    except UnicodeDecodeError as error:
+        raise UsageError(
+            f"deny-list {path} is not UTF-8 (byte 0x{error.object[error.start]:02x} at offset "
+            f"{error.start}); save it as UTF-8"
+        ) from None
+    except OSError as error:
+        raise UsageError(f"cannot read the deny-list {path}: {error.strerror or error}") from None
     return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
 
 

@@ -56,10 +56,16 @@ def parse_xml(data: bytes, what: str) -> Element:
     return root
 
 
+def _check_file(path: Path) -> None:
+    if path.is_dir():
+        raise UsageError(f"{path}: is a folder, not a file")
+    if not path.exists():
+        raise UsageError(f"{path}: no such file")
+
+
 def read_qdpx(path: Path) -> Element:
     """The ``project.qde`` root of a ``.qdpx`` file."""
-    if not path.is_file():
-        raise UsageError(f"{path}: no such file")
+    _check_file(path)
     if not zipfile.is_zipfile(path):
         raise UsageError(f"{path}: not a REFI-QDA project (.qdpx is a zip file)")
     try:
@@ -77,15 +83,23 @@ def read_qdpx(path: Path) -> Element:
 
 
 def read_qdc(path: Path) -> Element:
-    if not path.is_file():
-        raise UsageError(f"{path}: no such file")
-    root = parse_xml(path.read_bytes(), str(path))
+    _check_file(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise UsageError(f"{path}: cannot read the file ({error.strerror or error})") from None
+    root = parse_xml(data, str(path))
     return _expect_root(root, CODEBOOK_NS, "CodeBook", path)
 
 
 def _expect_root(root: Element, namespace: str, name: str, path: Path) -> Element:
     if root.tag != f"{{{namespace}}}{name}":
-        raise UsageError(f"{path}: the root element is {root.tag}, expected {name} in {namespace}")
+        found_ns, _, found = root.tag.rpartition("}")
+        where = f"namespace {found_ns.lstrip('{')}" if found_ns else "no namespace"
+        raise UsageError(
+            f"{path}: the root element is {found} in {where}, expected {name} in namespace "
+            f"{namespace}"
+        )
     return root
 
 

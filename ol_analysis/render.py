@@ -41,7 +41,7 @@ from markupsafe import Markup
 
 from ol_analysis import render_filters as f
 from ol_analysis.diagnostics import Diagnostic
-from ol_analysis.errors import StudyError
+from ol_analysis.errors import StudyError, UsageError
 from ol_analysis.report_data import ReportData, ReportLookupError
 
 CHAPTER_SUFFIX = ".md.j2"
@@ -95,6 +95,8 @@ def make_env(
 ) -> ImmutableSandboxedEnvironment:
     """The one Jinja environment of the toolkit: sandboxed, strict, study templates first."""
     loaders: list[BaseLoader] = []
+    if templates_dir is not None and Path(templates_dir).is_file():
+        raise UsageError(f"--templates {templates_dir} is a file, not a folder")
     if templates_dir is not None and Path(templates_dir).is_dir():
         loaders.append(FileSystemLoader(str(templates_dir)))
     loaders.append(PackageLoader("ol_analysis", "templates"))
@@ -177,13 +179,47 @@ def _shown(filename: str | None, name: str | None) -> str:
 
 
 # What a template can get wrong: Jinja's own errors, a path the data does not hold, a filter or
-# macro called with the wrong kind or number of arguments. Anything else is a bug in Python code.
-TEMPLATE_MISTAKES = (TemplateError, LookupError, TypeError, ValueError)
+# macro called with the wrong kind or number of arguments, arithmetic such as a division by a
+# count of zero. Anything else is a bug in Python code.
+TEMPLATE_MISTAKES = (TemplateError, LookupError, TypeError, ValueError, ArithmeticError)
+
+
+def _unreadable_template(error: BaseException) -> Diagnostic | None:
+    """A template file that is not UTF-8 (or cannot be read), named as the loader found it."""
+    if not isinstance(error, UnicodeDecodeError | OSError):
+        return None
+    filename = next(
+        (
+            frame.f_locals["filename"]
+            for frame, _line in reversed(list(traceback.walk_tb(error.__traceback__)))
+            if frame.f_code.co_name == "get_source" and "filename" in frame.f_locals
+        ),
+        None,
+    )
+    if filename is None:
+        return None
+    if isinstance(error, UnicodeDecodeError):
+        before = bytes(error.object[: error.start])
+        return Diagnostic(
+            _shown(filename, None),
+            before.count(b"\n") + 1,
+            len(before) - (before.rfind(b"\n") + 1) + 1,
+            "encoding",
+            f"the template is not UTF-8 (byte 0x{error.object[error.start]:02x} at offset "
+            f"{error.start})",
+            "save the file as UTF-8 in your editor",
+        )
+    return Diagnostic(
+        _shown(filename, None), 1, 1, "unreadable", f"cannot read the template: {error}"
+    )
 
 
 def template_problem(error: BaseException, name: str) -> Diagnostic | None:
     """A diagnostic for a mistake in template ``name`` (or a template it uses), or None when the
     error is not a template's mistake (then it is a bug and must not be hidden)."""
+    unreadable = _unreadable_template(error)
+    if unreadable is not None:
+        return unreadable
     if isinstance(error, TemplateSyntaxError):
         return Diagnostic(
             _shown(error.filename, error.name),

@@ -23,6 +23,7 @@ from typing import Any
 
 from ol_analysis.diagnostics import format_text
 from ol_analysis.errors import OlAnalysisError, StudyError, UsageError
+from ol_analysis.safe_write import ensure_folder
 
 VERSION_PATH = "/__version"
 POLL_SECONDS = 0.5
@@ -141,10 +142,10 @@ class ReportServer:
     def start(self) -> None:
         """Build, bind the port and serve and watch in background threads."""
         self.rebuild()
-        self.root.mkdir(parents=True, exist_ok=True)
+        ensure_folder(self.root, "output folder")
         try:
             self._http = ThreadingHTTPServer((self._host, self._port), self._handler())
-        except OSError as error:
+        except (OSError, OverflowError) as error:
             raise UsageError(f"cannot listen on {self._host}:{self._port}: {error}") from None
         self._http.daemon_threads = True
         self._threads = [

@@ -13,7 +13,7 @@ from ol_analysis.casemodel import CaseModels
 from ol_analysis.diagnostics import Diagnostic, has_errors, sort_unique
 from ol_analysis.errors import FrameworkError, StudyError, UsageError
 from ol_analysis.framework import Framework, load_framework
-from ol_analysis.validate import validate_document
+from ol_analysis.validate import case_id_of, validate_document
 from ol_analysis.yamlsource import SourceDocument, read_yaml
 
 CASE_SUFFIXES = (".yaml", ".yml")
@@ -101,7 +101,8 @@ def display_path(path: Path) -> str:
 
 def case_files(cases_dir: Path) -> list[Path]:
     if not cases_dir.is_dir():
-        raise UsageError(f"cases folder not found: {display_path(cases_dir)}")
+        what = "is a file, not a folder" if cases_dir.exists() else "not found"
+        raise UsageError(f"cases folder {what}: {display_path(cases_dir)}")
     return sorted(p for p in cases_dir.iterdir() if p.suffix in CASE_SUFFIXES and p.is_file())
 
 
@@ -110,8 +111,10 @@ RENDERED_SUFFIXES = (".md", ".html", ".json", ".txt", ".csv", ".svg")
 
 def study_text_files(framework_path: Path, cases_dir: Path, out_dir: Path) -> list[Path]:
     """The files a privacy scan reads: the framework, the case files, rendered text outputs."""
-    files = [framework_path] if framework_path.is_file() else []
-    files += case_files(cases_dir)
+    if not framework_path.is_file():
+        what = "is a folder, not a file" if framework_path.is_dir() else "not found"
+        raise UsageError(f"framework file {what}: {display_path(framework_path)}")
+    files = [framework_path, *case_files(cases_dir)]
     if out_dir.is_dir():
         files += sorted(
             p for p in out_dir.rglob("*") if p.suffix in RENDERED_SUFFIXES and p.is_file()
@@ -153,7 +156,8 @@ def check_cases(
     for file in files:
         shown = display_path(file)
         if not file.is_file():
-            diagnostics.append(Diagnostic(shown, 0, 0, "unreadable", "no such file", None))
+            what = "a folder, not a case file" if file.is_dir() else "no such file"
+            diagnostics.append(Diagnostic(shown, 0, 0, "unreadable", what, None))
             continue
         doc, problems = read_yaml(file, shown)
         diagnostics += problems
@@ -161,8 +165,8 @@ def check_cases(
             continue
         model, problems = validate_document(doc, models, file)
         diagnostics += problems
-        case_id = doc.data.get("id") if isinstance(doc.data, dict) else None
-        if isinstance(case_id, str):
+        case_id = case_id_of(doc.data)
+        if case_id is not None:
             if case_id in first_seen:
                 diagnostics.append(
                     doc.diagnostic(
@@ -174,7 +178,7 @@ def check_cases(
                 )
                 continue
             first_seen[case_id] = shown
-        if keep_cases and model is not None and isinstance(case_id, str):
+        if keep_cases and model is not None and case_id is not None:
             cases[case_id] = Case(case_id, shown, model, doc)
     ordered = dict(sorted(cases.items()))
     return ordered, sort_unique(diagnostics)

@@ -7,12 +7,13 @@ The second pass reads the raw data, so it reports even when the first found prob
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from ol_analysis.casemodel import CaseModels
+from ol_analysis.casemodel import CASE_ID_PATTERN, CaseModels
 from ol_analysis.diagnostics import Diagnostic
 from ol_analysis.framework import Framework, Group
 from ol_analysis.pydantic_errors import to_diagnostics
@@ -45,15 +46,25 @@ def validate_document(
     return (model if not problems else None), problems
 
 
+def case_id_of(data: Any) -> str | None:
+    """A document's ``id`` as the text typed: ``id: 12`` is the case ``12``, as in the model."""
+    value = data.get("id") if isinstance(data, dict) else None
+    if isinstance(value, str):
+        return value
+    return source_text(value) if value is not None else None
+
+
 def _check_id(doc: SourceDocument, file_path: Path) -> list[Diagnostic]:
-    case_id = doc.data.get("id")
-    if isinstance(case_id, str) and case_id != file_path.stem:
+    case_id = case_id_of(doc.data)
+    if case_id is not None and case_id != file_path.stem:
+        stem = file_path.stem
+        fits = re.fullmatch(CASE_ID_PATTERN, stem) is not None
         return [
             doc.diagnostic(
                 ("id",),
                 "id-mismatch",
                 f"id '{case_id}' differs from the file name '{file_path.name}'",
-                f"rename the file to {case_id}.yaml or set id: {file_path.stem}",
+                f"rename the file to {case_id}.yaml" + (f" or set id: {stem}" if fits else ""),
             )
         ]
     return []

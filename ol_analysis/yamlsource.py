@@ -368,6 +368,8 @@ def parse_text(
             started = error.context_mark
             where = f" started at line {started.line + 1}" if started is not None else ""
             context = f" ({error.context.strip()}{where})"
+        lines = text.splitlines()
+        tab = line <= len(lines) and lines[line - 1][column - 1 : column] == "\t"
         return None, [
             *builder.diagnostics,
             Diagnostic(
@@ -376,7 +378,9 @@ def parse_text(
                 column,
                 "yaml-syntax",
                 f"{message}{context}",
-                "check indentation, colons and quotes around this place",
+                "YAML does not allow a tab here: indent with spaces"
+                if tab
+                else "check indentation, colons and quotes around this place",
             ),
         ]
     except YAMLError as error:

@@ -1,0 +1,31 @@
+"""`agree` pairs cases whose ids YAML reads as numbers (``id: 0012``) by the id as typed."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+
+
+def _numbered(source: Path, target: Path) -> None:
+    """A copy of a coder's cases with ids ``0001``, ``0002``, … instead of their names."""
+    target.mkdir()
+    for number, case in enumerate(sorted(source.glob("*.yaml")), start=1):
+        new_id = f"{number:04d}"
+        text = case.read_text(encoding="utf-8").replace(f"id: {case.stem}\n", f"id: {new_id}\n")
+        (target / f"{new_id}.yaml").write_text(text, encoding="utf-8")
+
+
+def test_numeric_case_ids_are_compared(run_cli: Any, mini_study: Path, tmp_path: Path) -> None:
+    left, right = tmp_path / "a", tmp_path / "b"
+    _numbered(HERE / "fixtures" / "coder_a", left)
+    _numbered(HERE / "fixtures" / "coder_a", right)
+    shutil.copy(mini_study / "framework.yaml", tmp_path / "framework.yaml")
+    result = run_cli(["agree", "a", "b", "--json", "--group", "course.outcomes"], cwd=tmp_path)
+    assert result.exit_code == 0, result.stderr
+    (group,) = json.loads(result.stdout)
+    cases = len(list(left.glob("*.yaml")))
+    assert group["percent_agreement"] == 1.0 and group["units"] > 0 and cases > 1
