@@ -70,7 +70,12 @@ def _print_json(data: object) -> None:
 
 @app.command()
 def validate(
-    files: Annotated[list[Path] | None, typer.Argument(help="Case files (default: all).")] = None,
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            metavar="FILES", help="Case files or folders of them (default: all of --cases)."
+        ),
+    ] = None,
     framework: FrameworkOpt = Path("framework.yaml"),
     cases: CasesOpt = Path("cases"),
     output_format: Annotated[OutputFormat, typer.Option("--format", help="text or json.")] = (
@@ -86,10 +91,14 @@ def validate(
     ] = False,
 ) -> None:
     """Check the framework and case files; print every problem at its line and column."""
-    from ol_analysis.study import check_study
+    from ol_analysis.study import case_files, check_study
 
     try:
-        check = check_study(framework, files or None, cases, keep_cases=strict)
+        # a folder among the files stands for its case files, as with --cases
+        listed = [
+            f for given in files or [] for f in (case_files(given) if given.is_dir() else [given])
+        ]
+        check = check_study(framework, listed if files else None, cases, keep_cases=strict)
     except OlAnalysisError as error:
         _fail(error)
     if strict and check.framework is not None:
@@ -98,8 +107,9 @@ def validate(
 
         review = check_review(check.framework, check.cases.values())
         check.diagnostics = sort_unique([*check.diagnostics, *review])
-    if not files and check.framework is not None and check.files_checked == 0:
-        err.print(f"warning: no case files (*.yaml) in {cases}", markup=False, soft_wrap=True)
+    if check.framework is not None and check.files_checked == 0:
+        where = ", ".join(str(f) for f in files) if files else str(cases)
+        err.print(f"warning: no case files (*.yaml) in {where}", markup=False, soft_wrap=True)
     if output_format is OutputFormat.json:
         sys.stdout.write(to_json(check.diagnostics) + "\n")
     elif check.diagnostics:
@@ -135,8 +145,10 @@ def status(
 
 @app.command()
 def agree(
-    left: Annotated[str, typer.Argument(help="First coding: a folder, a case file or REV:PATH.")],
-    right: Annotated[str, typer.Argument(help="Second coding of the same cases.")],
+    left: Annotated[
+        str, typer.Argument(metavar="LEFT", help="First coding: a folder, a case file or REV:PATH.")
+    ],
+    right: Annotated[str, typer.Argument(metavar="RIGHT", help="Second coding of the same cases.")],
     framework: FrameworkOpt = Path("framework.yaml"),
     min_alpha: Annotated[
         float | None,
@@ -378,7 +390,10 @@ def stats(
 
 @app.command()
 def matrix(
-    group: Annotated[str, typer.Argument(help="Dotted group path.")] = "reference.if_then",
+    group: Annotated[
+        str,
+        typer.Argument(metavar="GROUP", help="Dotted group path, e.g. course_outcome.outcomes."),
+    ] = "reference.if_then",
     framework: FrameworkOpt = Path("framework.yaml"),
     cases: CasesOpt = Path("cases"),
     lang: LangOpt = Lang.nl,
@@ -420,7 +435,9 @@ def matrix(
 
 @app.command()
 def privacy(
-    files: Annotated[list[Path] | None, typer.Argument(help="Files (default: the study).")] = None,
+    files: Annotated[
+        list[Path] | None, typer.Argument(metavar="FILES", help="Files (default: the study).")
+    ] = None,
     framework: FrameworkOpt = Path("framework.yaml"),
     cases: CasesOpt = Path("cases"),
     out_dir: OutOpt = Path("build"),

@@ -8,6 +8,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from ol_analysis.study import check_study
+
 
 def _study(tmp_path: Path, mini_study: Path) -> Path:
     root = tmp_path / "study"
@@ -15,14 +17,29 @@ def _study(tmp_path: Path, mini_study: Path) -> Path:
     return root
 
 
-def test_a_folder_given_as_a_case_file_is_named_a_folder(
-    run_cli: Any, mini_study: Path, tmp_path: Path
-) -> None:
+def test_a_folder_given_as_a_case_file_is_named_a_folder(mini_study: Path, tmp_path: Path) -> None:
     folder = tmp_path / "x.yaml"
     folder.mkdir()
-    result = run_cli(["validate", str(folder)], cwd=mini_study)
+    check = check_study(mini_study / "framework.yaml", [folder])
+    assert [(d.rule, d.message) for d in check.diagnostics] == [
+        ("unreadable", "a folder, not a case file")
+    ]
+
+
+def test_validate_checks_the_cases_of_a_folder_among_its_files(
+    run_cli: Any, mini_study: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "more"
+    folder.mkdir()
+    shutil.copy(mini_study / "cases" / "m01.yaml", folder / "m01.yaml")
+    (folder / "broken.yaml").write_text("id: broken\ntitle: [\n", encoding="utf-8")
+    result = run_cli(["validate", "--format", "json", str(folder)], cwd=mini_study)
     assert result.exit_code == 1
-    assert f"{folder}:0:0: error[unreadable]: a folder, not a case file" in result.stderr
+    assert [d["path"] for d in json.loads(result.stdout)] == [str(folder / "broken.yaml")]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    quiet = run_cli(["validate", str(empty)], cwd=mini_study)
+    assert (quiet.exit_code, quiet.stderr) == (0, f"warning: no case files (*.yaml) in {empty}\n")
 
 
 def test_framework_and_cases_of_the_wrong_kind(
