@@ -186,7 +186,7 @@ def build_report(
                 _write(staging, f"md/{chapter.slug}.md", chapter.markdown, written)
         report("html", 3)
         if "html" in formats:
-            for relative, text in render_html_pages(env, ctx, chapters).items():
+            for relative, text in render_html_pages(env, ctx, chapters):
                 _write(staging, f"html/{relative}", text, written)
         report("docx", 4)
         if "docx" in formats and "md" in formats:

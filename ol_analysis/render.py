@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import re
 import traceback
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -364,11 +364,11 @@ def render_chapters(
 
 def render_html_pages(
     env: ImmutableSandboxedEnvironment, ctx: RenderContext, chapters: Sequence[Chapter]
-) -> dict[str, str]:
-    """The HTML site: ``index.html``, a page per chapter, ``matrices.html``, ``cases/<id>.html``
-    and ``style.css``; keys are paths relative to the ``html/`` folder."""
+) -> Iterator[tuple[str, str]]:
+    """The HTML site, page by page (so that thousands of case pages are never all in memory):
+    ``index.html``, a page per chapter, ``matrices.html``, ``cases/<id>.html`` and
+    ``style.css``, each with its path relative to the ``html/`` folder."""
     nav = [(c.slug, c.title) for c in chapters]
-    pages: dict[str, str] = {}
 
     footer_md = render_template(
         env, f"{ctx.data.lang}/footer.md.j2", **_context(ctx, f.Output(), "")
@@ -380,18 +380,17 @@ def render_html_pages(
         context = _context(ctx, output, f"{root}../")
         return render_template(env, template, nav=nav, root=root, footer=footer, **context, **extra)
 
-    pages["index.html"] = page("html/index.html", "", chapters=chapters)
+    yield "index.html", page("html/index.html", "", chapters=chapters)
     for chapter in chapters:
-        pages[f"{chapter.slug}.html"] = page(
+        yield f"{chapter.slug}.html", page(
             "html/chapter.html", "", chapter=chapter, body=Markup(chapter.html)
         )
-    pages["matrices.html"] = page("html/matrices.html", "")
+    yield "matrices.html", page("html/matrices.html", "")
     for case_id in ctx.data.order:
-        pages[f"cases/{case_id}.html"] = page(
+        yield f"cases/{case_id}.html", page(
             "html/case.html",
             "../",
             case=ctx.data.case(case_id),
             network=ctx.data.networks[case_id],
         )
-    pages["style.css"] = render_template(env, "html/style.css")
-    return pages
+    yield "style.css", render_template(env, "html/style.css")

@@ -179,7 +179,9 @@ def check_cases(
                 continue
             first_seen[case_id] = shown
         if keep_cases and model is not None and case_id is not None:
-            cases[case_id] = Case(case_id, shown, model, doc)
+            # the case keeps only where its text is: positions are re-read on demand, so that a
+            # study of thousands of cases holds its models and not every parsed tree twice
+            cases[case_id] = Case(case_id, shown, model, SourceDocument(shown, None, file=file))
     ordered = dict(sorted(cases.items()))
     return ordered, sort_unique(diagnostics)
 

@@ -121,6 +121,8 @@ class SourceDocument:
     path: str
     data: Any
     text: str | None = None
+    file: Path | None = None
+    """Where to re-read the text from when positions are asked for and ``text`` is not kept."""
     _keys: Positions | None = field(default=None, repr=False, compare=False)
     _values: Positions | None = field(default=None, repr=False, compare=False)
 
@@ -135,9 +137,13 @@ class SourceDocument:
     def _positions(self) -> tuple[Positions, Positions]:
         if self._keys is None or self._values is None:
             builder = _TreeBuilder(self.path, track_positions=True)
-            if self.text is not None:
+            text = self.text
+            if text is None and self.file is not None:
+                with contextlib.suppress(OSError, UnicodeDecodeError):
+                    text = self.file.read_text(encoding="utf-8").removeprefix("\ufeff")
+            if text is not None:
                 with contextlib.suppress(_Refused, YAMLError):
-                    builder.build(_events(self.text, fast=True))
+                    builder.build(_events(text, fast=True))
             self._keys, self._values = builder.keys, builder.values
         return self._keys, self._values
 
