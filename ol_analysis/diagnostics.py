@@ -22,7 +22,8 @@ class Severity(StrEnum):
 class Diagnostic:
     """One problem at one place: ``path:line:column: severity[rule]: message``.
 
-    ``line`` and ``column`` are 1-based; 0 means "the file as a whole" (e.g. an unreadable file).
+    ``line`` and ``column`` are 1-based; a problem with the file as a whole (unreadable, not
+    UTF-8 at its start) stands at 1:1.
     ``location`` is the dotted path inside the document (``key_moments.moments.2.kind``).
     """
 

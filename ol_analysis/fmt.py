@@ -165,7 +165,7 @@ def format_files(framework_path: Path, files: Sequence[Path], *, write: bool) ->
     results = []
     for file in files:
         if not file.is_file():
-            missing = Diagnostic(str(file), 0, 0, "unreadable", "no such file", None)
+            missing = Diagnostic(str(file), 1, 1, "unreadable", "no such file", None)
             results.append(FormatResult(str(file), "", None, [missing]))
             continue
         result = format_file(file, models, str(file))
@@ -174,7 +174,7 @@ def format_files(framework_path: Path, files: Sequence[Path], *, write: bool) ->
                 write_text_atomic(file, result.formatted)
             except OSError as error:  # the old file is intact; say so and go on
                 message = f"cannot write the file: {error.strerror or error}; it was left unchanged"
-                unwritten = Diagnostic(str(file), 0, 0, "unwritable", message, None)
+                unwritten = Diagnostic(str(file), 1, 1, "unwritable", message, None)
                 result = FormatResult(result.path, result.original, None, [unwritten])
         results.append(result)
     return FormatRun(results)

@@ -181,7 +181,7 @@ def merge_plan(
 
 
 def _refuse(shown: str, rule: str, message: str, hint: str) -> MigrationRefused:
-    return MigrationRefused([Diagnostic(shown, 0, 0, rule, message, hint)])
+    return MigrationRefused([Diagnostic(shown, 1, 1, rule, message, hint)])
 
 
 def _replace_scalars(doc: SourceDocument, text: str, edits: list[Edit]) -> str | None:

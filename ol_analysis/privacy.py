@@ -238,8 +238,8 @@ def scan_files(
             problems.append(
                 Diagnostic(
                     str(file),
-                    0,
-                    0,
+                    1,
+                    1,
                     "unreadable",
                     f"cannot read the file: {error.strerror or error}",
                 )

@@ -157,7 +157,7 @@ def check_cases(
         shown = display_path(file)
         if not file.is_file():
             what = "a folder, not a case file" if file.is_dir() else "no such file"
-            diagnostics.append(Diagnostic(shown, 0, 0, "unreadable", what, None))
+            diagnostics.append(Diagnostic(shown, 1, 1, "unreadable", what, None))
             continue
         doc, problems = read_yaml(file, shown)
         diagnostics += problems

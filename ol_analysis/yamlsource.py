@@ -431,7 +431,7 @@ def read_yaml(
     except OSError as error:
         return None, [
             Diagnostic(
-                shown, 0, 0, "unreadable", f"cannot read the file: {error.strerror or error}", None
+                shown, 1, 1, "unreadable", f"cannot read the file: {error.strerror or error}", None
             )
         ]
     text, problem = _decode(shown, raw)
