@@ -140,8 +140,7 @@ _QUOTE_OR_NOTE: JsonDict = {"oneOf": [{"required": ["quote"]}, {"required": ["no
 class Provenance(BaseModel):
     """Evidence and inference markers that any coded item may carry."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True,
-                              json_schema_extra=_BASIS_RULE)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, json_schema_extra=_BASIS_RULE)
 
     inferred: StrictBool = False
     basis: Text | None = None

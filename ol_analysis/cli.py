@@ -441,12 +441,22 @@ def privacy(
     framework: FrameworkOpt = Path("framework.yaml"),
     cases: CasesOpt = Path("cases"),
     out_dir: OutOpt = Path("build"),
-    deny_list: Annotated[Path | None, typer.Option(
-        "--deny-list", help="Names to refuse, one per line; keep it outside the repository "
-        "(default: $OL_ANALYSIS_DENY_LIST or ~/.config/ol-analysis/deny-list.txt).")] = None,
-    allow_list: Annotated[Path | None, typer.Option(
-        "--allow-list", help="Entries {rule, text, reason} that are not personal data "
-        "(default: privacy-allow.yaml, if there is one).")] = None,
+    deny_list: Annotated[
+        Path | None,
+        typer.Option(
+            "--deny-list",
+            help="Names to refuse, one per line; keep it outside the repository "
+            "(default: $OL_ANALYSIS_DENY_LIST or ~/.config/ol-analysis/deny-list.txt).",
+        ),
+    ] = None,
+    allow_list: Annotated[
+        Path | None,
+        typer.Option(
+            "--allow-list",
+            help="Entries {rule, text, reason} that are not personal data "
+            "(default: privacy-allow.yaml, if there is one).",
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Scan case files, the framework and rendered outputs for personal data."""
@@ -504,21 +514,35 @@ def build(
                 bar.update(task, description=step, completed=done, total=total)
 
             result = build_report(
-                study, out_dir, lang=lang.value, templates_dir=templates, footnotes=footnotes,
-                order_by=order_by, progress=progress,
+                study,
+                out_dir,
+                lang=lang.value,
+                templates_dir=templates,
+                footnotes=footnotes,
+                order_by=order_by,
+                progress=progress,
                 provenance=study_provenance(study, framework.parent),
-                protected={"study folder": framework.parent, "cases": cases,
-                           "templates": templates},
+                protected={
+                    "study folder": framework.parent,
+                    "cases": cases,
+                    "templates": templates,
+                },
             )
     except OlAnalysisError as error:
         _fail(error)
     if study.warnings:
         print_diagnostics(err, study.warnings)
     made = [f"{len(result.chapters)} chapters in md/", f"{result.count('html')} files in html/"]
-    made += [f"{result.count(folder)} file{'s' if result.count(folder) != 1 else ''} in {folder}/"
-             for folder in ("figures", "docx") if result.count(folder)]
-    err.print(f"wrote {out_dir}/: stats.json, schema.json, {', '.join(made)} "
-              f"({result.seconds:.1f} s)", markup=False, soft_wrap=True)
+    made += [
+        f"{result.count(folder)} file{'s' if result.count(folder) != 1 else ''} in {folder}/"
+        for folder in ("figures", "docx")
+        if result.count(folder)
+    ]
+    err.print(
+        f"wrote {out_dir}/: stats.json, schema.json, {', '.join(made)} ({result.seconds:.1f} s)",
+        markup=False,
+        soft_wrap=True,
+    )
 
 
 @app.command()

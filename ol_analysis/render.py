@@ -382,15 +382,19 @@ def render_html_pages(
 
     yield "index.html", page("html/index.html", "", chapters=chapters)
     for chapter in chapters:
-        yield f"{chapter.slug}.html", page(
-            "html/chapter.html", "", chapter=chapter, body=Markup(chapter.html)
+        yield (
+            f"{chapter.slug}.html",
+            page("html/chapter.html", "", chapter=chapter, body=Markup(chapter.html)),
         )
     yield "matrices.html", page("html/matrices.html", "")
     for case_id in ctx.data.order:
-        yield f"cases/{case_id}.html", page(
-            "html/case.html",
-            "../",
-            case=ctx.data.case(case_id),
-            network=ctx.data.networks[case_id],
+        yield (
+            f"cases/{case_id}.html",
+            page(
+                "html/case.html",
+                "../",
+                case=ctx.data.case(case_id),
+                network=ctx.data.networks[case_id],
+            ),
         )
     yield "style.css", render_template(env, "html/style.css")
