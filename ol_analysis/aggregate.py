@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from ol_analysis.diagnostics import did_you_mean
 from ol_analysis.errors import UsageError
 from ol_analysis.framework import Framework, Group
 from ol_analysis.study import Case, Study
@@ -126,8 +127,6 @@ def _resolve_group(study: Study, path: str) -> Group:
     group = study.framework.group(path)
     if group is None:
         known = [g.path for _p, g in study.framework.groups() if g.is_coded or g.kind == "records"]
-        from ol_analysis.diagnostics import did_you_mean
-
         hint = did_you_mean(path, known)
         in_part = [g for g in known if g.startswith(f"{path}.")]
         if in_part:
@@ -215,7 +214,3 @@ def _order_by_group(study: Study, group: Group) -> list[Case]:
 
         return sorted(study, key=by_value)
     return sorted(study, key=lambda case: -len(case.items(group.path)))
-
-
-def case_ids(cases: Iterable[Case]) -> list[str]:
-    return [case.id for case in cases]

@@ -21,7 +21,6 @@ reported, never dropped silently; they are not units (there is nothing to compar
 from __future__ import annotations
 
 import math
-import subprocess
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +33,7 @@ from ol_analysis.casemodel import CaseModels
 from ol_analysis.diagnostics import has_errors
 from ol_analysis.errors import StudyError, UsageError
 from ol_analysis.framework import Framework, Group
+from ol_analysis.gitio import read_revision, revision_files
 from ol_analysis.study import CASE_SUFFIXES, Case, case_files, check_cases
 from ol_analysis.validate import validate_document
 from ol_analysis.yamlsource import parse_text
@@ -128,19 +128,7 @@ def load_coding(spec: str, models: CaseModels) -> Coding:
 
 def _load_revision(spec: str, models: CaseModels) -> Coding:
     """``REV:FILE`` or ``REV:DIR`` (paths as git takes them), read through :mod:`gitio`."""
-    try:
-        from ol_analysis.gitio import read_revision
-    except ImportError:
-        raise UsageError(f"{spec}: no such file or folder") from None
-    revision, _, path = spec.partition(":")
-    specs = [spec]
-    kind = subprocess.run(["git", "cat-file", "-t", spec], capture_output=True, text=True)
-    if kind.returncode == 0 and kind.stdout.strip() == "tree":
-        listing = subprocess.run(
-            ["git", "ls-tree", "--name-only", "-z", spec], capture_output=True, text=True
-        )
-        names = sorted(n for n in listing.stdout.split("\0") if n.endswith(CASE_SUFFIXES))
-        specs = [f"{revision}:{path.rstrip('/')}/{name}" for name in names]
+    specs = revision_files(spec, CASE_SUFFIXES)
     cases: dict[str, Case] = {}
     diagnostics = []
     for one in specs:

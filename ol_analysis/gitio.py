@@ -69,6 +69,18 @@ def read_revision(spec: str, cwd: Path = Path(".")) -> str:
         raise UsageError(f"{spec} is not UTF-8") from None
 
 
+def revision_files(spec: str, suffixes: tuple[str, ...], cwd: Path = Path(".")) -> list[str]:
+    """``REV:DIR`` expanded to the ``REV:DIR/NAME`` specs of its files with these suffixes;
+    any other spec (a file, or something git does not know) is returned as it is."""
+    kind = _git(["cat-file", "-t", spec], cwd)
+    if kind.returncode != 0 or kind.stdout.decode().strip() != "tree":
+        return [spec]
+    listing = _git(["ls-tree", "--name-only", "-z", spec], cwd).stdout.decode("utf-8", "replace")
+    revision, _, path = spec.partition(":")
+    names = sorted(name for name in listing.split("\0") if name.endswith(suffixes))
+    return [f"{revision}:{path.rstrip('/')}/{name}" for name in names]
+
+
 # --- git-setup -------------------------------------------------------------------------------
 
 
