@@ -14,7 +14,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from ol_analysis.framework import Framework, Group, RecordField, load_framework
+from ol_analysis.core.framework import Framework, Group, RecordField, load_framework
 
 WORDS = tuple(
     [

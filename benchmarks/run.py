@@ -34,7 +34,7 @@ elapsed = time.perf_counter() - start
 """
 _VALIDATE = """
 import time, pathlib
-from ol_analysis.study import check_study
+from ol_analysis.core.study import check_study
 start = time.perf_counter()
 check = check_study(pathlib.Path(STUDY, "framework.yaml"), None, pathlib.Path(STUDY, "cases"),
                     keep_cases=False)
@@ -44,7 +44,7 @@ assert check.ok, check.diagnostics[:3]
 _BUILD = """
 import time, pathlib, tempfile
 import ol_analysis
-from ol_analysis.build import build_report
+from ol_analysis.report.build import build_report
 start = time.perf_counter()
 study = ol_analysis.load_study(STUDY)
 build_report(study, pathlib.Path(tempfile.mkdtemp()), formats=("md", "html"))

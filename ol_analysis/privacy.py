@@ -180,7 +180,7 @@ def read_deny_list(path: Path) -> list[str]:
 
 def read_allow_list(path: Path) -> tuple[list[Allowed], list[Diagnostic]]:
     """``privacy-allow.yaml``: a list of ``{rule, text, reason}``; a reason is required."""
-    from ol_analysis.yamlsource import read_yaml
+    from ol_analysis.core.yamlsource import read_yaml
 
     doc, problems = read_yaml(path, str(path))
     if doc is None:
@@ -225,6 +225,37 @@ def default_deny_list() -> Path | None:
         return Path(configured)
     home = Path.home() / ".config" / "ol-analysis" / "deny-list.txt"
     return home if home.is_file() else None
+
+
+@dataclass(frozen=True)
+class PrivacyLists:
+    """The names to refuse, the reviewed exceptions, and the problems of the allow-list."""
+
+    deny_names: list[str]
+    allowed: list[Allowed]
+    problems: list[Diagnostic]
+
+
+def _existing_file(path: Path, what: str) -> Path:
+    if not path.is_file():
+        state = "is a folder, not a file" if path.is_dir() else "not found"
+        raise UsageError(f"{what} {state}: {path}")
+    return path
+
+
+def read_lists(
+    deny_list: Path | None = None,
+    allow_list: Path | None = None,
+    *,
+    default_allow_list: Path = Path("privacy-allow.yaml"),
+) -> PrivacyLists:
+    """The deny-list (given, else :func:`default_deny_list`) and the allow-list (given, else
+    ``default_allow_list`` when it exists). A list that is named but missing is a usage error."""
+    deny_path = deny_list or default_deny_list()
+    names = read_deny_list(_existing_file(deny_path, "deny-list")) if deny_path else []
+    allow_path = _existing_file(allow_list, "allow-list") if allow_list else default_allow_list
+    allowed, problems = read_allow_list(allow_path) if allow_path.is_file() else ([], [])
+    return PrivacyLists(names, allowed, problems)
 
 
 def scan_files(

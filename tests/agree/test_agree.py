@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from ol_analysis.agree import NOT_CODED, compare, load_coding, pair_files, report_json
-from ol_analysis.casemodel import CaseModels
+from ol_analysis.core.casemodel import CaseModels
+from ol_analysis.core.framework import load_framework
 from ol_analysis.errors import StudyError, UsageError
-from ol_analysis.framework import load_framework
+from ol_analysis.feedback.agree import NOT_CODED, compare, load_coding, pair_files, report_json
 
 HERE = Path(__file__).resolve().parent
 CODER_A = HERE / "fixtures" / "coder_a"
@@ -187,7 +187,7 @@ def test_cli_usage_errors(run_cli, framework_file: Path, tmp_path: Path) -> None
 
 
 def test_git_revisions(run_cli, mini_study: Path, tmp_path: Path) -> None:
-    pytest.importorskip("ol_analysis.gitio")
+    pytest.importorskip("ol_analysis.git")
     if shutil.which("git") is None:
         pytest.skip("git is not installed")
     shutil.copy(mini_study / "framework.yaml", tmp_path / "framework.yaml")

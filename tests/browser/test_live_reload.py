@@ -12,8 +12,8 @@ import pytest
 from chromium_cdp import Browser, find_chromium
 
 import ol_analysis
+from ol_analysis.report.serve import ReportServer
 from ol_analysis.safe_write import write_text_atomic
-from ol_analysis.serve import ReportServer
 
 REPO = Path(__file__).parents[2]
 CHROMIUM = find_chromium()

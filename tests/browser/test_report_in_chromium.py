@@ -19,8 +19,8 @@ import pytest
 from chromium_cdp import Browser, find_chromium
 
 import ol_analysis
-from ol_analysis.build import build_report
-from ol_analysis.render import Provenance
+from ol_analysis.report.build import build_report
+from ol_analysis.report.render import Provenance
 
 REPO = Path(__file__).parents[2]
 CHROMIUM = find_chromium()

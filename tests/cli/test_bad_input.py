@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from ol_analysis.study import check_study
+from ol_analysis.core.study import check_study
 
 
 def _study(tmp_path: Path, mini_study: Path) -> Path:

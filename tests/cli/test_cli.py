@@ -11,7 +11,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from ol_analysis.yamlsource import read_yaml
+from ol_analysis.core.yamlsource import read_yaml
 
 HERE = Path(__file__).parent
 VALIDATE_FIXTURES = HERE.parent / "validate"

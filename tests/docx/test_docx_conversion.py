@@ -12,7 +12,7 @@ import docx
 import pytest
 from PIL import Image
 
-from ol_analysis.docx_export import (
+from ol_analysis.report.docx import (
     Chapter,
     chapter_files,
     markdown_to_docx,

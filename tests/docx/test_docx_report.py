@@ -11,8 +11,8 @@ import docx
 import pytest
 
 import ol_analysis
-from ol_analysis.build import build_report
-from ol_analysis.render import Provenance
+from ol_analysis.report.build import build_report
+from ol_analysis.report.render import Provenance
 
 REPO = Path(__file__).parents[2]
 CHAPTERS = ("3.1", "3.2", "3.3", "4 ", "Bijlage I")

@@ -7,7 +7,7 @@ underscores in numbers, a YAML 1.1 habit). Our file format is YAML 1.2 core sche
 ``yaml`` npm package, YAML 1.2 core). Run on the raw YAML, check-jsonschema would fail every
 case with such a code (that is shown below, so the reason stays visible) — not because the
 schema is wrong but because it read a different document. Converting with
-:func:`ol_analysis.yamlsource.read_yaml` keeps the test honest: the schema is unchanged, the
+:func:`ol_analysis.core.yamlsource.read_yaml` keeps the test honest: the schema is unchanged, the
 data is what the editor and ``ol-analysis validate`` see, and the validator is independent.
 """
 
@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 
 from ol_analysis import load_framework
-from ol_analysis.schema import schema_text
-from ol_analysis.yamlsource import read_yaml
+from ol_analysis.core.schema import schema_text
+from ol_analysis.core.yamlsource import read_yaml
 
 TESTS = Path(__file__).resolve().parents[1]
 REPO = TESTS.parent

@@ -12,7 +12,7 @@ import networkx as nx
 import pytest
 
 from ol_analysis import load_study, stats
-from ol_analysis.exports import export_csv, export_graphml, export_sqlite
+from ol_analysis.interop.tables import export_csv, export_graphml, export_sqlite
 
 TESTS = Path(__file__).resolve().parents[1]
 STUDIES = {"interop": TESTS / "exports" / "study", "mini": TESTS / "fixtures" / "mini"}

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 import ol_analysis
-from ol_analysis.figures import FigureFile, render_figures, write_figures
-from ol_analysis.report_data import ReportData, gather
+from ol_analysis.report.data import ReportData, gather
+from ol_analysis.report.figures import FigureFile, render_figures, write_figures
 
 SVG = "{http://www.w3.org/2000/svg}"
 CHARTS = {"course_patterns", "key_moments", "if_then_matrix", "partner_network"}
@@ -136,7 +136,8 @@ def test_a_framework_without_the_charted_groups_gets_only_what_it_has(mini_study
 
 def test_importing_the_cli_does_not_import_matplotlib() -> None:
     code = (
-        "import sys, ol_analysis.cli, ol_analysis.figures, ol_analysis.figure_networks; "
+        "import sys, ol_analysis.cli, ol_analysis.report.figures, "
+        "ol_analysis.report.figures.networks; "
         "sys.exit('matplotlib' in sys.modules)"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

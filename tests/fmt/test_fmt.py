@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from ol_analysis.casemodel import CaseModels
-from ol_analysis.fmt import format_text, same_data
-from ol_analysis.fmt_comments import comment_texts
-from ol_analysis.framework import load_framework
-from ol_analysis.yamlsource import parse_text
+from ol_analysis.core.casemodel import CaseModels
+from ol_analysis.core.framework import load_framework
+from ol_analysis.core.yamlsource import parse_text
+from ol_analysis.feedback.fmt import format_text, same_data
+from ol_analysis.feedback.fmt.comments import comment_texts
 
 HERE = Path(__file__).resolve().parent
 GOLDEN = HERE / "golden"
@@ -194,7 +194,7 @@ def test_write_is_atomic(study: Path, run_cli, monkeypatch: pytest.MonkeyPatch) 
 def test_safety_net_refuses_output_that_changes_meaning(
     study: Path, run_cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import ol_analysis.fmt as fmt_module
+    import ol_analysis.feedback.fmt as fmt_module
 
     original = fmt_module.format_data
 
@@ -213,7 +213,7 @@ def test_safety_net_refuses_output_that_changes_meaning(
 def test_safety_net_refuses_output_that_loses_a_comment(
     study: Path, run_cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import ol_analysis.fmt as fmt_module
+    import ol_analysis.feedback.fmt as fmt_module
 
     target = study / "cases" / "m02.yaml"
     target.write_text("# keep me\n" + target.read_text(encoding="utf-8"), encoding="utf-8")

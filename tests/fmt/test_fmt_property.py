@@ -18,12 +18,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ol_analysis.casemodel import CaseModels
-from ol_analysis.fmt import format_text, same_data
-from ol_analysis.fmt_comments import comment_texts
-from ol_analysis.framework import Framework, Group, RecordField, load_framework
-from ol_analysis.validate import validate_document
-from ol_analysis.yamlsource import parse_text, resolve_plain_scalar
+from ol_analysis.core.casemodel import CaseModels
+from ol_analysis.core.framework import Framework, Group, RecordField, load_framework
+from ol_analysis.core.validate import validate_document
+from ol_analysis.core.yamlsource import parse_text, resolve_plain_scalar
+from ol_analysis.feedback.fmt import format_text, same_data
+from ol_analysis.feedback.fmt.comments import comment_texts
 
 HERE = Path(__file__).resolve().parent
 FRAMEWORKS = {

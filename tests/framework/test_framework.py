@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from ol_analysis.core.framework import Framework, load_framework
+from ol_analysis.core.yamlsource import read_yaml
 from ol_analysis.errors import FrameworkError, UsageError
-from ol_analysis.framework import Framework, load_framework
-from ol_analysis.yamlsource import read_yaml
 
 HERE = Path(__file__).parent
 REPO_ROOT = HERE.parents[1]

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ol_analysis.yamlsource import parse_text, read_yaml, resolve_plain_scalar
+from ol_analysis.core.yamlsource import parse_text, read_yaml, resolve_plain_scalar
 
 
 @pytest.mark.parametrize(

@@ -8,16 +8,16 @@ from pathlib import Path
 
 import pytest
 
+from ol_analysis.core.study import case_files, load_study
+from ol_analysis.core.yamlsource import parse_text
 from ol_analysis.errors import StudyError, UsageError
-from ol_analysis.migrate import (
+from ol_analysis.feedback.migrate import (
     MigrationRefused,
     merge_plan,
     plan_migration,
     rename_plan,
     write_migration,
 )
-from ol_analysis.study import case_files, load_study
-from ol_analysis.yamlsource import parse_text
 
 HERE = Path(__file__).resolve().parent
 FIXTURES = HERE / "fixtures"
@@ -338,10 +338,10 @@ def test_a_file_edited_meanwhile_is_not_overwritten(study: Path) -> None:
 
 
 def test_merge_in_a_file_in_canonical_fmt_form(tmp_path: Path, mini_study: Path) -> None:
-    fmt = pytest.importorskip("ol_analysis.fmt")
-    from ol_analysis.casemodel import CaseModels
-    from ol_analysis.framework import load_framework
-    from ol_analysis.migrate_comments import dump, round_trip_yaml
+    fmt = pytest.importorskip("ol_analysis.feedback.fmt")
+    from ol_analysis.core.casemodel import CaseModels
+    from ol_analysis.core.framework import load_framework
+    from ol_analysis.feedback.migrate.roundtrip import dump, round_trip_yaml
 
     root = _study(tmp_path, mini_study, FIXTURES / "cases")
     models = CaseModels(load_framework(root / "framework.yaml"))

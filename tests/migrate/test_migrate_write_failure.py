@@ -38,7 +38,7 @@ def test_staging_that_fails_changes_nothing(
             raise PermissionError(13, "Permission denied")
         return real_mkstemp(*args, **kwargs)
 
-    monkeypatch.setattr("ol_analysis.migrate.tempfile.mkstemp", failing_mkstemp)
+    monkeypatch.setattr("ol_analysis.feedback.migrate.tempfile.mkstemp", failing_mkstemp)
     result = run_cli(["rename-code", "profile.team.north", "noord"], cwd=study)
     assert result.exit_code == 2
     assert result.stderr == f"error: cannot write {shown}: Permission denied; nothing changed\n"

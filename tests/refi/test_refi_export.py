@@ -11,9 +11,9 @@ from xml.etree import ElementTree as ET
 import pytest
 
 from ol_analysis import load_framework, load_study, stats
-from ol_analysis.codings import case_code_paths, code_paths
-from ol_analysis.refi import export_codebook, export_project
-from ol_analysis.refi_text import NAMESPACE, guid
+from ol_analysis.analysis.codings import case_code_paths, code_paths
+from ol_analysis.interop.refi.export import export_codebook, export_project
+from ol_analysis.interop.refi.text import NAMESPACE, guid
 
 TESTS = Path(__file__).resolve().parents[1]
 REPO = TESTS.parent

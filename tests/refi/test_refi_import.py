@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 
 from ol_analysis import load_framework, load_study
-from ol_analysis.codings import case_code_paths, code_paths, group_value
-from ol_analysis.refi import export_codebook, export_project
-from ol_analysis.refi_cases import import_project
-from ol_analysis.refi_import import framework_yaml, import_codebook
+from ol_analysis.analysis.codings import case_code_paths, code_paths, group_value
+from ol_analysis.interop.refi.codebook import framework_yaml, import_codebook
+from ol_analysis.interop.refi.export import export_codebook, export_project
+from ol_analysis.interop.refi.project import import_project
 
 TESTS = Path(__file__).resolve().parents[1]
 REPO = TESTS.parent

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 import ol_analysis
-import ol_analysis.aggregate
-from ol_analysis.build import _swap, build_report
-from ol_analysis.schema import schema_text
+import ol_analysis.analysis.aggregate
+from ol_analysis.core.schema import schema_text
+from ol_analysis.report.build import _swap, build_report
 
 CHAPTERS_NL = [
     "3.1-casusbeschrijvingen.md",
@@ -205,10 +205,10 @@ def test_swap_puts_everything_back_when_a_move_fails(
             raise OSError("disk full")
         real_replace(src, dst)
 
-    monkeypatch.setattr("ol_analysis.build.os.replace", flaky)
+    monkeypatch.setattr("ol_analysis.report.build.os.replace", flaky)
     with pytest.raises(OSError, match="disk full"):
         _swap(staging, out)
-    monkeypatch.setattr("ol_analysis.build.os.replace", real_replace)
+    monkeypatch.setattr("ol_analysis.report.build.os.replace", real_replace)
     after = {k: v for k, v in tree(out).items() if not k.startswith(".staging-")}
     assert after == {k: v for k, v in previous.items() if not k.startswith(".staging-")}
 
@@ -256,7 +256,7 @@ def test_refuses_to_build_over_the_study(run_cli: Any, study_copy: Path) -> None
 def test_build_report_api_writes_only_the_formats_asked(study_copy: Path) -> None:
     study = ol_analysis.load_study(study_copy)
     result = build_report(study, study_copy / "out", formats=("md", "html"))
-    assert result.hooks == ()
+    assert result.formats == ("md", "html")
     assert result.count("md") == 5 and result.count("figures") == 0
     assert json.loads((study_copy / "out" / "stats.json").read_text())["n_cases"] == len(study)
     with pytest.raises(ol_analysis.UsageError, match="unknown output format"):
@@ -269,7 +269,7 @@ def test_order_by_orders_the_cases_of_every_matrix(
     result = run_cli(["build", "--order-by", "profile.team"], cwd=study_copy)
     assert result.exit_code == 0, result.stderr
     study = ol_analysis.load_study(study_copy)
-    order = [case.id for case in ol_analysis.aggregate.order_cases(study, "profile.team")]
+    order = [case.id for case in ol_analysis.analysis.aggregate.order_cases(study, "profile.team")]
     matrices = (study_copy / "build/html/matrices.html").read_text(encoding="utf-8")
     first_row = matrices.split('<table class="framework">', 1)[1]
     positions = [first_row.index(f'href="cases/{case_id}.html"') for case_id in order]

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import ol_analysis
-from ol_analysis.report_data import gather
+from ol_analysis.report.data import gather
 
 HERE = Path(__file__).resolve().parent
 TINY = HERE / "fixtures" / "tiny"
@@ -63,7 +63,7 @@ def test_a_division_by_zero_in_a_template(run_cli: Any, study_copy: Path, no_hoo
 
 
 def test_figures_of_a_study_without_cases_raise_no_warning(tmp_path: Path) -> None:
-    from ol_analysis.figures import draw_if_then_matrix
+    from ol_analysis.report.figures import draw_if_then_matrix
 
     (tmp_path / "cases").mkdir()
     study = ol_analysis.load_study(tmp_path, framework=HERE.parents[1] / "framework.yaml")

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 import ol_analysis
-from ol_analysis.build import build_report
-from ol_analysis.render import Provenance
+from ol_analysis.report.build import build_report
+from ol_analysis.report.render import Provenance
 
 REPO = Path(__file__).resolve().parents[2]
 GOLDEN = Path(__file__).resolve().parent / "golden"

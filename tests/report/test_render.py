@@ -10,15 +10,15 @@ from jinja2.sandbox import SecurityError
 
 import ol_analysis
 from ol_analysis.errors import StudyError
-from ol_analysis.render import (
+from ol_analysis.report.data import ReportData, gather
+from ol_analysis.report.filters import approx, cases_noun, euro, join_and, number, words
+from ol_analysis.report.render import (
     Provenance,
     RenderContext,
     make_env,
     render_chapters,
     render_template,
 )
-from ol_analysis.render_filters import approx, cases_noun, euro, join_and, number, words
-from ol_analysis.report_data import ReportData, gather
 
 PROVENANCE = Provenance("optimaal-leven", "1.0.0", "abc1234", "2024-05-01")
 REPO = Path(__file__).resolve().parents[2]
@@ -42,7 +42,7 @@ def test_dutch_and_english_number_words_plurals_and_amounts() -> None:
 
 
 def _render(source: str, data: ReportData, **extra: object) -> str:
-    from ol_analysis.render_filters import Output
+    from ol_analysis.report.filters import Output
 
     env = make_env(lang=data.lang)
     template = env.from_string(source)
@@ -60,7 +60,7 @@ def test_filters_take_their_arguments_in_templates(tiny: ReportData) -> None:
 
 
 def test_counts_always_name_their_cases(tiny: ReportData) -> None:
-    from ol_analysis.render_filters import Output
+    from ol_analysis.report.filters import Output
 
     nl = gather(ol_analysis.load_study(Path(__file__).parent / "fixtures" / "tiny"), lang="nl")
     rising = 'data.count("course.pattern.rising")'
@@ -168,7 +168,7 @@ def test_packaged_chapters_render_every_optional_branch(lang: str, tmp_path: Pat
         from generate import write_study  # type: ignore[import-not-found]
     finally:
         sys.path.remove(str(REPO / "benchmarks"))
-    from ol_analysis.build import build_report
+    from ol_analysis.report.build import build_report
 
     write_study(REPO / "framework.yaml", tmp_path / "study", 25)
     study = ol_analysis.load_study(tmp_path / "study")

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from ol_analysis.core.review_checks import check_review, commentable_paths
+from ol_analysis.core.study import load_study
 from ol_analysis.diagnostics import Severity
-from ol_analysis.review import check_review, commentable_paths, review_status, status_json
-from ol_analysis.study import load_study
+from ol_analysis.feedback.review import review_status, status_json
 
 HERE = Path(__file__).resolve().parent
 CASES = HERE / "fixtures" / "cases"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from ol_analysis.cli import app
-from ol_analysis.yamlsource import parse_text
+from ol_analysis.core.yamlsource import parse_text
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "study-ci.md"

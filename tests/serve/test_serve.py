@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 
 import ol_analysis
+from ol_analysis.report.serve import VERSION_PATH, ReportServer, snapshot
 from ol_analysis.safe_write import write_text_atomic
-from ol_analysis.serve import VERSION_PATH, ReportServer, snapshot
 
 REPO = Path(__file__).parents[2]
 
@@ -184,7 +184,7 @@ def shipped(tmp_path: Path) -> Path:
 
 
 def test_study_server_serves_the_built_report_and_follows_edits(shipped: Path) -> None:
-    from ol_analysis.serve import study_server
+    from ol_analysis.report.serve import study_server
 
     out = shipped / "build"
     server = study_server(

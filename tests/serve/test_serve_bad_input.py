@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from ol_analysis.errors import UsageError
-from ol_analysis.serve import ReportServer
+from ol_analysis.report.serve import ReportServer
 
 
 @pytest.mark.parametrize("port", ["-1", "65536", "70000"])

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from ol_analysis.casemodel import CaseModels
-from ol_analysis.framework import load_framework
-from ol_analysis.study import check_cases
+from ol_analysis.core.casemodel import CaseModels
+from ol_analysis.core.framework import load_framework
+from ol_analysis.core.study import check_cases
 
 HERE = Path(__file__).parent
 MINI = HERE.parent / "fixtures" / "mini" / "framework.yaml"

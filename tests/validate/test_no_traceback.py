@@ -8,10 +8,10 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ol_analysis.casemodel import CaseModels
-from ol_analysis.framework import load_framework
-from ol_analysis.validate import validate_document
-from ol_analysis.yamlsource import SourceDocument
+from ol_analysis.core.casemodel import CaseModels
+from ol_analysis.core.framework import load_framework
+from ol_analysis.core.validate import validate_document
+from ol_analysis.core.yamlsource import SourceDocument
 
 MODELS = CaseModels(
     load_framework(Path(__file__).parents[1] / "fixtures" / "mini" / "framework.yaml")

@@ -1,0 +1,187 @@
+"""``validate``, ``status``, ``new``, ``schema`` and ``privacy``: reading and checking a study."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ol_analysis.cli.common import (
+    CasesOpt,
+    FormatOpt,
+    FrameworkOpt,
+    JsonAliasOpt,
+    Lang,
+    LangOpt,
+    OutOpt,
+    OutputFormat,
+    app,
+    err,
+    handle_errors,
+    out,
+    print_json,
+    wants_json,
+    wrote,
+)
+from ol_analysis.cli.output import print_diagnostics, status_table, summary_line
+from ol_analysis.diagnostics import to_json
+from ol_analysis.errors import UsageError
+
+
+@app.command()
+@handle_errors
+def validate(
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            metavar="FILES", help="Case files or folders of them (default: all of --cases)."
+        ),
+    ] = None,
+    framework: FrameworkOpt = Path("framework.yaml"),
+    cases: CasesOpt = Path("cases"),
+    output_format: FormatOpt = OutputFormat.text,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict",
+            help="Also review checks: open comments in final cases (error), "
+            "comment paths the framework lacks (warning).",
+        ),
+    ] = False,
+) -> None:
+    """Check the framework and case files; print every problem at its line and column."""
+    from ol_analysis.core.study import case_files, check_study
+
+    # a folder among the files stands for its case files, as with --cases
+    listed = [
+        f for given in files or [] for f in (case_files(given) if given.is_dir() else [given])
+    ]
+    check = check_study(
+        framework, listed if files else None, cases, keep_cases=False, strict=strict
+    )
+    if check.framework is not None and check.files_checked == 0:
+        where = ", ".join(str(f) for f in files) if files else str(cases)
+        err.print(f"warning: no case files (*.yaml) in {where}", markup=False, soft_wrap=True)
+    if output_format is OutputFormat.json:
+        sys.stdout.write(to_json(check.diagnostics) + "\n")
+    elif check.diagnostics:
+        print_diagnostics(err, check.diagnostics)
+        err.print(summary_line(check.diagnostics, check.files_checked), style="bold")
+    raise typer.Exit(0 if check.ok else 1)
+
+
+@app.command()
+@handle_errors
+def status(
+    framework: FrameworkOpt = Path("framework.yaml"),
+    cases: CasesOpt = Path("cases"),
+    output_format: FormatOpt = OutputFormat.text,
+    json_alias: JsonAliasOpt = False,
+) -> None:
+    """Per subgroup: its cases, their review status and open comments."""
+    from ol_analysis.core.study import case_files, check_study
+    from ol_analysis.feedback.review import review_status, status_json
+
+    check = check_study(framework, case_files(cases))
+    statuses = review_status(check.cases.values())
+    if wants_json(output_format, json_alias):
+        print_json(status_json(statuses))
+    else:
+        out.print(status_table(statuses))
+    if not check.ok:
+        print_diagnostics(err, check.diagnostics)
+        err.print("cases with errors are not listed; run 'ol-analysis validate'", style="bold")
+        raise typer.Exit(1)
+
+
+@app.command()
+@handle_errors
+def new(
+    case_id: Annotated[str, typer.Argument(metavar="ID", help="The new case's id, e.g. c12.")],
+    title: Annotated[str, typer.Option("--title", help="The case's title.")],
+    framework: FrameworkOpt = Path("framework.yaml"),
+    cases: CasesOpt = Path("cases"),
+    lang: LangOpt = Lang.nl,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write a scaffold cases/ID.yaml with every part and hints from the codebook."""
+    from ol_analysis.core.framework import load_framework
+    from ol_analysis.core.scaffold import scaffold, valid_case_id
+    from ol_analysis.safe_write import ensure_folder, write_text_atomic
+
+    if not valid_case_id(case_id):
+        raise UsageError(
+            f"'{case_id}' is not a valid case id: use lower-case letters, digits, '-' and '_'"
+        )
+    loaded = load_framework(framework, str(framework))
+    target = cases / f"{case_id}.yaml"
+    if target.exists() and not force:
+        raise UsageError(f"{target} already exists (use --force to overwrite)")
+    ensure_folder(cases, "cases folder")
+    write_text_atomic(target, scaffold(loaded, case_id, title, lang=lang.value))
+    wrote(target)
+
+
+@app.command()
+@handle_errors
+def schema(
+    framework: FrameworkOpt = Path("framework.yaml"),
+    out_file: Annotated[Path | None, typer.Option("--out", help="Write to FILE.")] = None,
+) -> None:
+    """Print the JSON Schema (draft-07) of a case file, for editor autocompletion."""
+    from ol_analysis.core.framework import load_framework
+    from ol_analysis.core.schema import schema_text
+    from ol_analysis.safe_write import write_text_atomic
+
+    text = schema_text(load_framework(framework, str(framework)))
+    if out_file is None:
+        sys.stdout.write(text)
+        return
+    write_text_atomic(out_file, text)
+    wrote(out_file)
+
+
+@app.command()
+@handle_errors
+def privacy(
+    files: Annotated[
+        list[Path] | None, typer.Argument(metavar="FILES", help="Files (default: the study).")
+    ] = None,
+    framework: FrameworkOpt = Path("framework.yaml"),
+    cases: CasesOpt = Path("cases"),
+    out_dir: OutOpt = Path("build"),
+    deny_list: Annotated[
+        Path | None,
+        typer.Option(
+            "--deny-list",
+            help="Names to refuse, one per line; keep it outside the repository "
+            "(default: $OL_ANALYSIS_DENY_LIST or ~/.config/ol-analysis/deny-list.txt).",
+        ),
+    ] = None,
+    allow_list: Annotated[
+        Path | None,
+        typer.Option(
+            "--allow-list",
+            help="Entries {rule, text, reason} that are not personal data "
+            "(default: privacy-allow.yaml, if there is one).",
+        ),
+    ] = None,
+    output_format: FormatOpt = OutputFormat.text,
+    json_alias: JsonAliasOpt = False,
+) -> None:
+    """Scan case files, the framework and rendered outputs for personal data."""
+    from ol_analysis.core.study import study_text_files
+    from ol_analysis.privacy import read_lists, scan_files
+
+    lists = read_lists(deny_list, allow_list)
+    targets = files or study_text_files(framework, cases, out_dir)
+    problems = lists.problems + scan_files(
+        targets, deny_names=lists.deny_names, allowed=lists.allowed
+    )
+    if wants_json(output_format, json_alias):
+        sys.stdout.write(to_json(problems) + "\n")
+    else:
+        print_diagnostics(err, problems)
+    raise typer.Exit(1 if problems else 0)

@@ -1,0 +1,306 @@
+"""``fmt``, ``diff``, ``git-setup``, ``agree``, ``rename-code`` and ``merge-codes``: the
+commands of a feedback round in git."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.text import Text
+
+from ol_analysis.cli.common import (
+    CasesOpt,
+    FormatOpt,
+    FrameworkOpt,
+    JsonAliasOpt,
+    Lang,
+    LangOpt,
+    OutputFormat,
+    app,
+    err,
+    handle_errors,
+    out,
+    print_json,
+    wants_json,
+)
+from ol_analysis.cli.output import disagreements_table, print_diagnostics, summary_table
+from ol_analysis.errors import OlAnalysisError, StudyError, UsageError
+
+_SIGN = {"added": ("+", "green"), "removed": ("-", "red"), "changed": ("~", "yellow")}
+
+
+@app.command()
+@handle_errors
+def fmt(
+    files: Annotated[list[Path] | None, typer.Argument(help="Case files (default: all).")] = None,
+    check: Annotated[
+        bool, typer.Option("--check", help="Write nothing; exit 1 if a file would change.")
+    ] = False,
+    framework: FrameworkOpt = Path("framework.yaml"),
+    cases: CasesOpt = Path("cases"),
+) -> None:
+    """Rewrite case files in canonical form (key order, quoting, indentation), keeping comments."""
+    from ol_analysis.core.study import case_files
+    from ol_analysis.feedback.fmt import format_files
+
+    run = format_files(framework, files or case_files(cases), write=not check)
+    print_diagnostics(err, run.diagnostics)
+    for path in run.changed:
+        err.print(f"would reformat {path}" if check else f"reformatted {path}", markup=False)
+    raise typer.Exit(1 if run.diagnostics or (check and run.changed) else 0)
+
+
+def _version(spec: str) -> tuple[str, str]:
+    from ol_analysis.core.yamlsource import MAX_FILE_BYTES
+    from ol_analysis.git import is_revision_spec, read_revision
+
+    if is_revision_spec(spec):
+        return spec, read_revision(spec, max_bytes=MAX_FILE_BYTES)
+    path = Path(spec)
+    if not path.is_file():
+        raise UsageError(f"no such file: {spec}")
+    try:
+        return spec, path.read_bytes().decode("utf-8").removeprefix("\ufeff")
+    except (OSError, UnicodeDecodeError) as error:
+        raise UsageError(f"cannot read {spec}: {error}") from None
+
+
+@app.command()
+@handle_errors
+def diff(
+    old: Annotated[str, typer.Argument(metavar="OLD", help="A case file or REV:PATH.")],
+    new: Annotated[
+        str | None, typer.Argument(metavar="NEW", help="A case file or REV:PATH.")
+    ] = None,
+    framework: FrameworkOpt = Path("framework.yaml"),
+    lang: LangOpt = Lang.nl,
+    output_format: FormatOpt = OutputFormat.text,
+    json_alias: JsonAliasOpt = False,
+    exit_code: Annotated[
+        bool, typer.Option("--exit-code", help="Exit 1 when there are differences (as git).")
+    ] = False,
+    textconv: Annotated[
+        bool,
+        typer.Option("--textconv", help="Print OLD as stable lines, for git's diff driver."),
+    ] = False,
+) -> None:
+    """Semantic diff of two versions of a case: codes, records and evidence by identity."""
+    from ol_analysis.core.casemodel import CaseModels
+    from ol_analysis.core.framework import load_framework
+    from ol_analysis.feedback.diff import by_part, case_from_text, diff_cases
+
+    if textconv:
+        _textconv(old, framework)
+        return
+    if new is None:
+        raise UsageError("diff needs OLD and NEW (or --textconv FILE)")
+    models = CaseModels(load_framework(framework, str(framework)))
+    old_name, old_text = _version(old)
+    new_name, new_text = _version(new)
+    before = case_from_text(models, old_text, old_name)
+    after = case_from_text(models, new_text, new_name)
+    changes = diff_cases(models.framework, before, after, lang.value)
+    if wants_json(output_format, json_alias):
+        print_json([change.as_json() for change in changes])
+    elif changes:
+        out.print(Text(f"--- {old}\n+++ {new}", style="bold"))
+        for heading, selected in by_part(models.framework, changes, lang.value):
+            out.print(Text(heading, style="bold"))
+            for change in selected:
+                sign, style = _SIGN[change.change]
+                if change.change == "changed":
+                    detail = f"{change.shown_old} → {change.shown_new}"
+                else:
+                    detail = change.shown_new or change.shown_old
+                line = f"  {sign} {change.where}" + (f": {detail}" if detail else "")
+                out.print(Text(line, style=style), soft_wrap=True)
+    raise typer.Exit(1 if exit_code and changes else 0)
+
+
+def _textconv(file: str, framework: Path) -> None:
+    """What git shows for a version of a case; the raw text when it cannot be read as a case.
+
+    git passes temporary files and fails the whole diff when a driver fails, so a file that
+    does not validate (work in progress) is shown as it is, under a one-line notice.
+    """
+    from ol_analysis.core.casemodel import CaseModels
+    from ol_analysis.core.framework import load_framework
+    from ol_analysis.feedback.diff import case_from_text
+    from ol_analysis.feedback.textconv import render_case
+
+    try:
+        text = Path(file).read_bytes().decode("utf-8", errors="replace")
+    except OSError as error:
+        raise UsageError(f"cannot read {file}: {error.strerror or error}") from None
+    try:
+        models = CaseModels(load_framework(framework, str(framework)))
+        rendered = render_case(models.framework, case_from_text(models, text, file))
+    except OlAnalysisError:
+        rendered = "# ol-analysis: not a valid case file; the text as it is:\n" + text
+    sys.stdout.write(rendered)
+
+
+@app.command("git-setup")
+@handle_errors
+def git_setup(
+    framework: FrameworkOpt = Path("framework.yaml"),
+    cases: CasesOpt = Path("cases"),
+) -> None:
+    """Make `git diff` show case files semantically (.gitattributes and local git config)."""
+    from ol_analysis.feedback.textconv import git_setup as setup
+
+    result = setup(Path("."), framework, cases)
+    if result.attributes_changed:
+        err.print(f"updated {result.attributes}", markup=False)
+    err.print(f"git config diff.ol-analysis.textconv '{result.textconv}'", markup=False)
+
+
+@app.command()
+@handle_errors
+def agree(
+    left: Annotated[
+        str, typer.Argument(metavar="LEFT", help="First coding: a folder, a case file or REV:PATH.")
+    ],
+    right: Annotated[str, typer.Argument(metavar="RIGHT", help="Second coding of the same cases.")],
+    framework: FrameworkOpt = Path("framework.yaml"),
+    min_alpha: Annotated[
+        float | None,
+        typer.Option(
+            "--min-alpha",
+            metavar="X",
+            help="Exit 1 when any group's Krippendorff's alpha is below X (undefined is not).",
+        ),
+    ] = None,
+    groups: Annotated[
+        list[str] | None,
+        typer.Option("--group", metavar="PART.GROUP", help="Compare only this group (repeatable)."),
+    ] = None,
+    output_format: FormatOpt = OutputFormat.text,
+    json_alias: JsonAliasOpt = False,
+) -> None:
+    """Agreement between two independent codings: per group kappa, alpha, disagreements."""
+    from ol_analysis.core.casemodel import CaseModels
+    from ol_analysis.core.framework import load_framework
+    from ol_analysis.feedback import agree as ag
+
+    loaded = load_framework(framework, str(framework))
+    models = CaseModels(loaded)
+    left_coding = ag.load_coding(left, models)
+    right_coding = ag.pair_files(left_coding, ag.load_coding(right, models))
+    report = ag.compare(loaded, left_coding, right_coding, groups or ())
+    for side, ids in ((left, report.only_left), (right, report.only_right)):
+        for case_id in ids:
+            err.print(f"warning: case {case_id} is only in {side}; not compared", markup=False)
+    if wants_json(output_format, json_alias):
+        print_json(ag.report_json(report))
+    else:
+        out.print(summary_table(report))
+        table = disagreements_table(report)
+        if table is not None:
+            out.print(table)
+    if not report.cases:
+        err.print(f"error: no case is coded in both {left} and {right}", markup=False)
+        raise typer.Exit(1)
+    failing = report.below(min_alpha) if min_alpha is not None else []
+    for group in failing:
+        err.print(
+            f"error: {group.group}: alpha {ag.fmt_number(group.krippendorff_alpha)} "
+            f"is below {min_alpha}",
+            markup=False,
+        )
+    raise typer.Exit(1 if failing else 0)
+
+
+DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Show the changes; write nothing.")]
+DiffOpt = Annotated[bool, typer.Option("--diff", help="Also print the changes as a unified diff.")]
+
+
+def _migrate(
+    framework: Path, cases: Path, make_plan: Any, summary: Any, dry_run: bool, diff: bool
+) -> None:
+    """Plan a codebook migration, report it, and write it unless ``dry_run``."""
+    from ol_analysis.core.study import case_files
+    from ol_analysis.feedback.migrate import plan_migration, write_migration
+
+    try:
+        migration = plan_migration(framework, case_files(cases), make_plan, summary)
+        if not dry_run:
+            write_migration(migration)
+    except StudyError as error:
+        print_diagnostics(err, error.diagnostics)
+        err.print("the migration needs a valid study and must leave it valid; nothing was written")
+        raise typer.Exit(1) from None
+    for change in migration.changes:
+        for o in change.occurrences:
+            out.print(
+                f"{change.shown}:{o.line}:{o.column}: {o.location}: {o.old} → {o.new}",
+                markup=False,
+                soft_wrap=True,
+            )
+        if diff:
+            sys.stdout.write(change.diff())
+    files = len(migration.changes)
+    done = "would change" if dry_run else "changed"
+    out.print(
+        f"{migration.summary}: {done} {migration.occurrences} place(s) in {files} file(s)"
+        + (" (dry run: nothing written)" if dry_run else ""),
+        markup=False,
+        soft_wrap=True,
+    )
+
+
+@app.command("rename-code")
+@handle_errors
+def rename_code(
+    old_path: Annotated[str, typer.Argument(metavar="OLD_PATH", help="Dotted path of the code.")],
+    new_id: Annotated[str, typer.Argument(metavar="NEW_ID", help="The code's new id.")],
+    framework: FrameworkOpt = Path("framework.yaml"),
+    cases: CasesOpt = Path("cases"),
+    dry_run: DryRunOpt = False,
+    diff: DiffOpt = False,
+) -> None:
+    """Rename a code in framework.yaml and every case file, keeping comments and layout."""
+    from ol_analysis.feedback.migrate import rename_plan
+
+    _migrate(
+        framework,
+        cases,
+        lambda fw: rename_plan(fw, old_path, new_id),
+        lambda plan: f"rename {old_path} to {new_id}",
+        dry_run,
+        diff,
+    )
+
+
+@app.command("merge-codes")
+@handle_errors
+def merge_codes(
+    first: Annotated[str, typer.Argument(metavar="A", help="Dotted path of a code.")],
+    second: Annotated[str, typer.Argument(metavar="B", help="Another code of the same group.")],
+    into: Annotated[str, typer.Option("--into", metavar="C", help="The code both become.")],
+    framework: FrameworkOpt = Path("framework.yaml"),
+    cases: CasesOpt = Path("cases"),
+    label_nl: Annotated[str | None, typer.Option("--label-nl", help="Label of a new C.")] = None,
+    label_en: Annotated[str | None, typer.Option("--label-en", help="Label of a new C.")] = None,
+    description: Annotated[
+        str | None, typer.Option("--description", help="Description of a new C.")
+    ] = None,
+    dry_run: DryRunOpt = False,
+    diff: DiffOpt = False,
+) -> None:
+    """Merge codes A and B into C (new or existing) in framework.yaml and every case file."""
+    from ol_analysis.feedback.migrate import merge_plan
+
+    def plan(fw: Any) -> Any:
+        label = None
+        if label_nl or label_en:
+            if not (label_nl and label_en):
+                raise UsageError("give both --label-nl and --label-en")
+            label = {"nl": label_nl, "en": label_en}
+        return merge_plan(fw, first, second, into, label=label, description=description)
+
+    _migrate(
+        framework, cases, plan, lambda p: f"merge {first} and {second} into {into}", dry_run, diff
+    )

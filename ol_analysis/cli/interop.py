@@ -1,0 +1,176 @@
+"""``ol-analysis export …`` and ``ol-analysis import …``: the study in other tools' formats.
+
+The work is done by :mod:`ol_analysis.interop.refi` and :mod:`ol_analysis.interop.tables`.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ol_analysis.cli.common import (
+    CasesOpt,
+    FrameworkOpt,
+    Lang,
+    LangOpt,
+    app,
+    err,
+    fail_with,
+    handle_errors,
+    load,
+    wrote,
+)
+from ol_analysis.errors import StudyError, UsageError
+from ol_analysis.safe_write import write_bytes_atomic, write_text_atomic
+
+export_app = typer.Typer(
+    help="Write the study for other tools: REFI-QDA, CSV, SQLite, GraphML.",
+    no_args_is_help=True,
+)
+import_app = typer.Typer(
+    help="Read a REFI-QDA codebook or project into a framework or a study folder.",
+    no_args_is_help=True,
+)
+
+
+class Graph(StrEnum):
+    support = "support"
+    partners = "partners"
+    cooccurrence = "cooccurrence"
+
+
+def _out(what: str, default: str | None = None) -> object:
+    """``--out``; ``default`` is named only where typer cannot show it (a default of None)."""
+    return typer.Option("--out", help=f"{what} (default {default})." if default else f"{what}.")
+
+
+@export_app.command("codebook")
+@handle_errors
+def export_codebook(
+    out: Annotated[Path, _out("The .qdc file")] = Path("build/codebook.qdc"),
+    framework: FrameworkOpt = Path("framework.yaml"),
+    lang: LangOpt = Lang.nl,
+) -> None:
+    """The framework as a REFI-QDA codebook (.qdc) for ATLAS.ti, MAXQDA, NVivo, QualCoder."""
+    from ol_analysis.core.framework import load_framework
+    from ol_analysis.interop.refi.export import export_codebook as build
+
+    data = build(load_framework(framework, str(framework)), lang.value)
+    write_bytes_atomic(out, data)
+    wrote(out)
+
+
+@export_app.command("refi")
+@handle_errors
+def export_refi(
+    out: Annotated[Path, _out("The .qdpx file")] = Path("build/study.qdpx"),
+    framework: FrameworkOpt = Path("framework.yaml"),
+    cases: CasesOpt = Path("cases"),
+    lang: LangOpt = Lang.nl,
+) -> None:
+    """The study as a REFI-QDA project (.qdpx): codebook, cases, variables, coded texts, notes."""
+    from ol_analysis.interop.refi.export import export_project
+
+    data = export_project(load(framework, cases), lang.value)
+    write_bytes_atomic(out, data)
+    wrote(out)
+
+
+@export_app.command("graphml")
+@handle_errors
+def export_graphml(
+    out: Annotated[Path | None, _out("The .graphml file", "build/GRAPH.graphml")] = None,
+    graph: Annotated[Graph, typer.Option("--graph", help="Which network.")] = Graph.support,
+    framework: FrameworkOpt = Path("framework.yaml"),
+    cases: CasesOpt = Path("cases"),
+    lang: LangOpt = Lang.nl,
+) -> None:
+    """A network for Gephi or Cytoscape: support networks, case × partners, co-occurrence."""
+    from ol_analysis.interop.tables import export_graphml as write
+
+    target = out or Path("build") / f"{graph.value}.graphml"
+    write(load(framework, cases), target, graph.value, lang.value)
+    wrote(target)
+
+
+@export_app.command("csv")
+@handle_errors
+def export_csv(
+    out: Annotated[Path, _out("Folder for matrix.csv and codings.csv")] = Path("build/csv"),
+    bom: Annotated[
+        bool, typer.Option("--bom", help="Start with a UTF-8 byte-order mark (for Excel).")
+    ] = False,
+    framework: FrameworkOpt = Path("framework.yaml"),
+    cases: CasesOpt = Path("cases"),
+) -> None:
+    """The case × code matrix (0/1) and the long table of codings, for R, SPSS and Excel."""
+    from ol_analysis.interop.tables import export_csv as write
+
+    written = write(load(framework, cases), out, bom=bom)
+    for path in written:
+        wrote(path)
+
+
+@export_app.command("sqlite")
+@handle_errors
+def export_sqlite(
+    out: Annotated[Path, _out("The database file")] = Path("build/study.db"),
+    framework: FrameworkOpt = Path("framework.yaml"),
+    cases: CasesOpt = Path("cases"),
+) -> None:
+    """The study as a SQLite database with foreign keys, to browse and query."""
+    from ol_analysis.interop.tables import export_sqlite as write
+
+    write(load(framework, cases), out)
+    wrote(out)
+
+
+@import_app.command("codebook")
+@handle_errors
+def import_codebook(
+    file: Annotated[Path, typer.Argument(metavar="FILE.qdc", help="A REFI-QDA codebook.")],
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write framework.yaml here (default: stdout).")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """A framework.yaml skeleton from a codebook made in another tool (review its TODOs)."""
+    from ol_analysis.interop.refi.codebook import framework_yaml
+    from ol_analysis.interop.refi.codebook import import_codebook as read
+
+    text = framework_yaml(read(file), file.name)
+    if out is None:
+        sys.stdout.write(text)
+        return
+    if out.exists() and not force:
+        raise UsageError(f"{out} already exists (use --force to overwrite)")
+    write_text_atomic(out, text)
+    wrote(out)
+
+
+@import_app.command("refi")
+@handle_errors
+def import_refi(
+    file: Annotated[Path, typer.Argument(metavar="FILE.qdpx", help="A REFI-QDA project.")],
+    out: Annotated[Path, typer.Option("--out", help="The new study folder.")],
+    force: Annotated[bool, typer.Option("--force", help="Overwrite a study there.")] = False,
+) -> None:
+    """A study folder (framework.yaml + cases/) from a REFI-QDA project; then validates it."""
+    from ol_analysis.core.study import load_study
+    from ol_analysis.interop.refi.project import import_project
+
+    written = import_project(file, out, force=force)
+    try:
+        load_study(out)
+    except StudyError as error:
+        err.print(f"the imported study in {out} does not validate:", markup=False)
+        raise fail_with(error) from None
+    err.print(f"wrote {out}: framework.yaml and {len(written) - 1} case file(s)", markup=False)
+
+
+app.add_typer(export_app, name="export")
+app.add_typer(import_app, name="import")

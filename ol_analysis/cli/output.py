@@ -1,0 +1,180 @@
+"""Everything the CLI shows in a terminal, in one place: diagnostics, summary lines and the
+tables of ``stats``, ``matrix``, ``status`` and ``agree``. Library modules return data; this
+module turns it into rich renderables."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from ol_analysis.diagnostics import Diagnostic
+
+if TYPE_CHECKING:
+    from ol_analysis.core.framework import Framework
+    from ol_analysis.feedback.agree import AgreementReport
+    from ol_analysis.feedback.review import SubgroupStatus
+
+_STYLE = {"error": "bold red", "warning": "bold yellow"}
+
+
+def print_diagnostics(console: Console, diagnostics: Sequence[Diagnostic]) -> None:
+    for diagnostic in diagnostics:
+        severity = diagnostic.severity.value
+        line = Text()
+        line.append(f"{diagnostic.path}:{diagnostic.line}:{diagnostic.column}:", style="bold")
+        line.append(f" {severity}", style=_STYLE[severity])
+        line.append(f"[{diagnostic.rule}]", style="dim")
+        line.append(f": {diagnostic.message}")
+        console.print(line, soft_wrap=True)
+        if diagnostic.hint:
+            console.print(Text(f"  hint: {diagnostic.hint}", style="cyan"), soft_wrap=True)
+
+
+def summary_line(diagnostics: Sequence[Diagnostic], files_checked: int) -> str:
+    errors = sum(1 for d in diagnostics if d.is_error)
+    warnings = len(diagnostics) - errors
+    files = len({d.path for d in diagnostics})
+    parts = [f"{errors} error{'s' if errors != 1 else ''}"]
+    if warnings:
+        parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
+    return (
+        f"{', '.join(parts)} in {files} file{'s' if files != 1 else ''} ({files_checked} checked)"
+    )
+
+
+def _agree_value(value: Hashable) -> str:
+    from ol_analysis.feedback import agree
+
+    if value is True:
+        return "coded"
+    if value is False or value == agree.NOT_CODED:
+        return "-"
+    return str(value)
+
+
+def summary_table(report: AgreementReport) -> Table:
+    """Per group: units, percent agreement, kappa, alpha, number of disagreements."""
+    from ol_analysis.feedback import agree
+
+    table = Table(
+        title=f"Agreement of {report.left} and {report.right}, {len(report.cases)} "
+        + ("case" if len(report.cases) == 1 else "cases"),
+        title_justify="left",
+    )
+    table.add_column("group", no_wrap=True)
+    for column in ("units", "agreement", "kappa", "alpha", "differ"):
+        table.add_column(column, justify="right", no_wrap=True)
+    for g in report.groups:
+        table.add_row(
+            g.group,
+            str(g.units),
+            agree.fmt_number(g.percent_agreement, percent=True),
+            agree.fmt_number(g.cohen_kappa),
+            agree.fmt_number(g.krippendorff_alpha),
+            str(len(g.disagreements)),
+        )
+    table.add_section()
+    table.add_row("overall", "", "", "", agree.fmt_number(report.overall_alpha), "")
+    return table
+
+
+def disagreements_table(report: AgreementReport) -> Table | None:
+    """Every disagreement, by group and case, for the consensus meeting (None when none)."""
+    rows = [d for g in report.groups for d in g.disagreements]
+    if not rows:
+        return None
+    table = Table(title="To discuss", title_justify="left")
+    for column in ("case", "code", "left", "right"):
+        table.add_column(column)
+    for d in sorted(rows, key=lambda d: d.case):
+        table.add_row(d.case, d.code, _agree_value(d.left), _agree_value(d.right))
+    return table
+
+
+def status_table(statuses: list[SubgroupStatus]) -> Table:
+    """One row per case, grouped by subgroup, with the open comments spelled out."""
+    from ol_analysis.feedback import review
+
+    table = Table(title="Review status", title_justify="left")
+    for column in ("subgroup", "case", "status", "analysts", "open comments"):
+        table.add_column(column, overflow="fold")
+    for subgroup in statuses:
+        for index, case in enumerate(subgroup.cases):
+            comments = "\n".join(
+                f"{c.path} ({c.author}, round {c.round}, line {c.line}): {c.text}"
+                for c in case.open_comments
+            )
+            table.add_row(
+                (subgroup.subgroup or review.NO_SUBGROUP) if index == 0 else "",
+                case.id,
+                case.status or review.NO_SUBGROUP,
+                ", ".join(case.analysts),
+                comments,
+            )
+        table.add_section()
+    return table
+
+
+def stats_tables(
+    framework: Framework, result: dict[str, Any], lang: str, all_codes: bool
+) -> list[Table]:
+    """A table per part: code, label, n of N and the cases (codes no case has only with
+    ``all_codes``)."""
+    n_cases = result["n_cases"]
+    tables = []
+    for part in framework.parts:
+        table = Table(title=part.label.get(lang), title_justify="left", show_lines=False)
+        table.add_column("code")
+        table.add_column("label")
+        table.add_column("n", justify="right")
+        table.add_column("cases")
+        rows = [
+            (path, entry)
+            for path, entry in result["counts"].items()
+            if path.startswith(f"{part.id}.") and (all_codes or entry["n"])
+        ]
+        for path, entry in rows:
+            code = framework.code(path)
+            label = code.label.get(lang) if code else path.rsplit(".", 1)[-1]
+            table.add_row(
+                path.removeprefix(f"{part.id}."),
+                label,
+                f"{entry['n']}/{n_cases}",
+                ", ".join(entry["cases"]),
+            )
+        if rows:
+            tables.append(table)
+    return tables
+
+
+def _cell(value: object) -> str:
+    if value is True:
+        return "✓"
+    if value in (False, None):
+        return "·"
+    return str(value)
+
+
+def matrix_table(framework: Framework, result: dict[str, Any], lang: str) -> Table:
+    """The case-by-code matrix: a row per code (labelled), a column per case, and the total."""
+    owner = framework.vocabulary_owner(result["group"])
+    group = framework.group(result["group"])
+    vocab = (
+        owner.codes
+        if owner is not None and owner.codes
+        else (group.row_field.codes if group and group.row_field else [])
+    )
+    labels = {c.id: c.label.get(lang) for c in vocab}
+    table = Table(title=result["group"], title_justify="left")
+    table.add_column("code")
+    for case_id in result["cases"]:
+        table.add_column(case_id, justify="center")
+    table.add_column("total", justify="right")
+    for row in result["rows"]:
+        cells = [_cell(result["cells"][row][c]) for c in result["cases"]]
+        table.add_row(labels.get(row, row), *cells, str(result["totals"][row]))
+    return table

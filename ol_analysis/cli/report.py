@@ -1,0 +1,108 @@
+"""``build`` and ``serve``: the report chapters, rendered from the data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ol_analysis.cli.common import (
+    CasesOpt,
+    FrameworkOpt,
+    Lang,
+    LangOpt,
+    OutOpt,
+    TemplatesOpt,
+    app,
+    err,
+    handle_errors,
+    load,
+)
+from ol_analysis.cli.output import print_diagnostics
+
+
+@app.command()
+@handle_errors
+def build(
+    framework: FrameworkOpt = Path("framework.yaml"),
+    cases: CasesOpt = Path("cases"),
+    templates: TemplatesOpt = Path("templates"),
+    out_dir: OutOpt = Path("build"),
+    lang: LangOpt = Lang.nl,
+    footnotes: Annotated[
+        bool, typer.Option("--footnotes", help="Markdown: case ids behind each count as footnotes.")
+    ] = False,
+    order_by: Annotated[
+        str | None,
+        typer.Option("--order-by", metavar="DOTTED.PATH", help="Order the cases in matrices."),
+    ] = None,
+) -> None:
+    """Validate, aggregate and render the report (Markdown, HTML, DOCX, figures) into --out."""
+    from rich.progress import Progress
+
+    from ol_analysis.report.build import build_report, study_provenance
+
+    study = load(framework, cases)
+    with Progress(console=err, transient=True, disable=not err.is_terminal) as bar:
+        task = bar.add_task("build", total=1)
+
+        def progress(step: str, done: int, total: int) -> None:
+            bar.update(task, description=step, completed=done, total=total)
+
+        result = build_report(
+            study,
+            out_dir,
+            lang=lang.value,
+            templates_dir=templates,
+            footnotes=footnotes,
+            order_by=order_by,
+            progress=progress,
+            provenance=study_provenance(study, framework.parent),
+            protected={"study folder": framework.parent, "cases": cases, "templates": templates},
+        )
+    if study.warnings:
+        print_diagnostics(err, study.warnings)
+    made = [f"{len(result.chapters)} chapters in md/", f"{result.count('html')} files in html/"]
+    made += [
+        f"{result.count(folder)} file{'s' if result.count(folder) != 1 else ''} in {folder}/"
+        for folder in ("figures", "docx")
+        if result.count(folder)
+    ]
+    err.print(
+        f"wrote {out_dir}/: stats.json, schema.json, {', '.join(made)} ({result.seconds:.1f} s)",
+        markup=False,
+        soft_wrap=True,
+    )
+
+
+@app.command()
+@handle_errors
+def serve(
+    framework: FrameworkOpt = Path("framework.yaml"),
+    cases: CasesOpt = Path("cases"),
+    templates: TemplatesOpt = Path("templates"),
+    out_dir: OutOpt = Path("build"),
+    lang: LangOpt = Lang.nl,
+    port: Annotated[
+        int, typer.Option("--port", min=0, max=65535, help="Port on 127.0.0.1 (0: any free port).")
+    ] = 8000,
+) -> None:
+    """Build the HTML report into --out and serve it on localhost, rebuilding on every change."""
+    from ol_analysis.report.serve import study_server
+
+    server = study_server(framework, cases, templates, out_dir, lang=lang.value, port=port)
+    server.start()
+    err.print(f"serving {server.url} (Ctrl-C to stop)", markup=False)
+    if server.state.error:
+        err.print(
+            f"the build failed; the page shows why:\n{server.state.error}",
+            markup=False,
+            soft_wrap=True,
+        )
+    try:
+        server.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()

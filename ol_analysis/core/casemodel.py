@@ -1,0 +1,344 @@
+"""The case model: pydantic classes built from the framework when it is loaded.
+
+One model per part, one field per group; codes are checked against the group's vocabulary with
+a "did you mean" hint; both the plain form (``stability``) and the expanded form
+(``{code: stability, evidence: …}``) are accepted. The JSON Schema for editors is generated from
+these same classes (:mod:`ol_analysis.core.schema`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Sequence
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    GetJsonSchemaHandler,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    WithJsonSchema,
+    create_model,
+    model_validator,
+)
+from pydantic.config import JsonDict
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, PydanticCustomError
+
+from ol_analysis.core.framework import Code, Framework, Group, RecordField
+from ol_analysis.core.yamlsource import source_text
+from ol_analysis.diagnostics import did_you_mean
+
+CASE_ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_MONTH = re.compile(r"^\d{4}-\d{2}$")
+
+
+def _as_text(value: Any) -> Any:
+    """Numbers written where text is expected are read as the text that was typed."""
+    if type(value) is str:
+        return value
+    text = source_text(value)
+    return text if text is not None else value
+
+
+# A number typed where text is expected (``section: 3.1``) is read as the text typed, and the
+# schema says so, so that editors and the validator agree.
+Text = Annotated[
+    str,
+    BeforeValidator(_as_text),
+    Field(strict=True),
+    WithJsonSchema({"type": ["string", "number"]}),
+]
+
+
+def code_type(codes: Sequence[Code], where: str) -> Any:
+    """A text type admitting exactly the ids of ``codes``; schema shows each label."""
+    ids = [code.id for code in codes]
+    known = set(ids)
+
+    def check(value: str) -> str:
+        if value not in known:
+            raise PydanticCustomError(
+                "unknown-code",
+                "'{value}' is not a code of {where}",
+                {"value": value, "where": where, "hint": did_you_mean(value, ids) or ""},
+            )
+        return value
+
+    schema = {
+        "type": "string",
+        "anyOf": [
+            {"const": code.id, "title": code.label.en, "description": _code_doc(code)}
+            for code in codes
+        ],
+    }
+    return Annotated[
+        str,
+        BeforeValidator(_as_text),
+        Field(strict=True),
+        AfterValidator(check),
+        WithJsonSchema(schema),
+    ]
+
+
+def _code_doc(code: Code) -> str:
+    doc = f"{code.label.nl} / {code.label.en}"
+    return f"{doc}. {code.description.strip()}" if code.description else doc
+
+
+def _check_date(kind: str) -> Callable[[str], str]:
+    def check(value: str) -> str:
+        shape = _DATE if kind == "date" else _MONTH
+        if kind == "period" and not (_DATE.match(value) or _MONTH.match(value)):
+            return value
+        if not shape.match(value) and kind != "period":
+            raise PydanticCustomError(
+                "invalid-date",
+                "'{value}' is not a {kind} ({fmt})",
+                {
+                    "value": value,
+                    "kind": kind,
+                    "fmt": "YYYY-MM-DD" if kind == "date" else "YYYY-MM",
+                    "hint": "",
+                },
+            )
+        try:
+            dt.date.fromisoformat(value if _DATE.match(value) else f"{value}-01")
+        except ValueError:
+            raise PydanticCustomError(
+                "invalid-date",
+                "'{value}' is not a real calendar date",
+                {"value": value, "hint": ""},
+            ) from None
+        return value
+
+    return check
+
+
+def _date_text(kind: str) -> Any:
+    # YAML 1.2's core schema has no timestamps, so dates arrive as the text typed.
+    return Annotated[
+        str, BeforeValidator(_as_text), Field(strict=True), AfterValidator(_check_date(kind))
+    ]
+
+
+# What the model validators check, said in draft-07 so that editors flag it too.
+_BASIS_RULE: JsonDict = {
+    "if": {"properties": {"inferred": {"const": True}}, "required": ["inferred"]},
+    "then": {"required": ["basis"]},
+}
+_QUOTE_OR_NOTE: JsonDict = {"oneOf": [{"required": ["quote"]}, {"required": ["note"]}]}
+
+
+class Provenance(BaseModel):
+    """Evidence and inference markers that any coded item may carry."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, json_schema_extra=_BASIS_RULE)
+
+    inferred: StrictBool = False
+    basis: Text | None = None
+
+    @model_validator(mode="after")
+    def _basis_given(self) -> Provenance:
+        if self.inferred and not (self.basis or "").strip():
+            raise PydanticCustomError(
+                "missing-basis",
+                "an inferred coding needs a 'basis'",
+                {"hint": "say what the coding rests on, e.g. 'Tabel 4 gives totals only'"},
+            )
+        return self
+
+
+class _PlainOrExpanded(Provenance):
+    """Accepts a bare value as shorthand for ``{<_plain_key>: value}``."""
+
+    _plain_key: ClassVar[str] = "code"
+    _plain_schema: ClassVar[dict[str, Any]] = {}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _expand(cls, value: Any) -> Any:
+        return value if isinstance(value, dict) else {cls._plain_key: value}
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        expanded = handler(core_schema)
+        return {"anyOf": [cls._plain_schema, expanded]} if cls._plain_schema else expanded
+
+
+def _model_name(*parts: str) -> str:
+    return "".join(word.capitalize() for part in parts for word in part.split("_") if word)
+
+
+class CaseModels:
+    """The pydantic classes of one framework: the case itself and each part."""
+
+    def __init__(self, framework: Framework) -> None:
+        self.framework = framework
+        self.evidence = self._evidence_model()
+        self.analysis = self._analysis_model()
+        self.parts: dict[str, type[BaseModel]] = {
+            part.id: create_model(  # type: ignore[call-overload]
+                _model_name(part.id, "part"),
+                __config__=ConfigDict(extra="forbid"),
+                __doc__=part.description or part.label.en,
+                **{group.id: self._group_field(group) for group in part.groups},
+            )
+            for part in framework.parts
+        }
+        self.case = create_model(  # type: ignore[call-overload]
+            "Case",
+            __config__=ConfigDict(extra="forbid"),
+            __doc__=f"A case of {framework.framework.title.en}",
+            id=(Annotated[Text, Field(pattern=CASE_ID_PATTERN)], ...),
+            title=(Text, ...),
+            summary=(Text | None, None),
+            analysis=(self.analysis | None, None),
+            **{
+                part.id: (
+                    (self.parts[part.id], ...)
+                    if any(g.required for g in part.groups)
+                    else (self.parts[part.id] | None, None)
+                )
+                for part in framework.parts
+            },
+        )
+
+    def _evidence_model(self) -> type[BaseModel]:
+        vocab = self.framework.evidence
+        source = code_type(vocab.sources, "evidence sources")
+        speaker = code_type(vocab.speakers, "evidence speakers")
+
+        def one_text(item: BaseModel) -> BaseModel:
+            if (getattr(item, "quote", None) is None) == (getattr(item, "note", None) is None):
+                raise PydanticCustomError(
+                    "evidence-text",
+                    "an evidence item has either a 'quote' or a 'note'",
+                    {"hint": "quote the source's words, or describe it in a note"},
+                )
+            return item
+
+        return create_model(  # type: ignore[call-overload, no-any-return]
+            "Evidence",
+            __config__=ConfigDict(extra="forbid", json_schema_extra=_QUOTE_OR_NOTE),
+            __validators__={"_one_text": model_validator(mode="after")(one_text)},  # type: ignore[dict-item]
+            quote=(Text | None, None),
+            note=(Text | None, None),
+            source=(source, ...),
+            speaker=(speaker | None, None),
+            section=(Text | None, None),
+        )
+
+    def _analysis_model(self) -> type[BaseModel]:
+        comment = create_model(  # type: ignore[call-overload]
+            "FeedbackComment",
+            __config__=ConfigDict(extra="forbid"),
+            path=(Text, ...),
+            author=(Text, ...),
+            round=(StrictInt, 1),
+            text=(Text, ...),
+            resolved=(StrictBool, False),
+        )
+        return create_model(  # type: ignore[call-overload, no-any-return]
+            "Analysis",
+            __config__=ConfigDict(extra="forbid"),
+            subgroup=(Text | None, None),
+            analysts=(list[Text], []),
+            status=(Literal["draft", "feedback", "final"], "draft"),
+            comments=(list[comment], []),
+        )
+
+    def _provenanced(
+        self, name: str, plain_key: str | None, plain_schema: dict[str, Any], **fields: Any
+    ) -> type[BaseModel]:
+        base = _PlainOrExpanded if plain_key else Provenance
+        model = create_model(  # type: ignore[call-overload]
+            name,
+            __base__=base,
+            evidence=(list[self.evidence], []),  # type: ignore[name-defined]
+            **fields,
+        )
+        if plain_key:
+            model._plain_key = plain_key  # type: ignore[attr-defined]
+            model._plain_schema = plain_schema  # type: ignore[attr-defined]
+        return model  # type: ignore[no-any-return]
+
+    def _group_field(self, group: Group) -> tuple[Any, Any]:
+        annotation = self._group_type(group)
+        description = group.description or group.label.en
+        info = Field(
+            default=... if group.required else None,
+            title=group.label.en,
+            description=f"{group.label.nl} / {group.label.en}. {description}".strip(),
+        )
+        return (annotation if group.required else annotation | None, info)
+
+    def _group_type(self, group: Group) -> Any:
+        name = _model_name(group.path.replace(".", "_"))
+        if group.kind in ("single", "multi"):
+            codes = code_type(group.codes, group.path)
+            item = self._provenanced(
+                f"{name}Item", "code", _schema_of(group.codes), code=(codes, ...)
+            )
+            return item if group.kind == "single" else list[item]  # type: ignore[valid-type]
+        if group.kind == "records":
+            fields = {f.id: self._record_field(f) for f in group.fields}
+            record = self._provenanced(f"{name}Record", None, {}, **fields)
+            return list[record]  # type: ignore[valid-type]
+        value_type = _scalar_type(group.kind, group.min, group.max)
+        return self._provenanced(
+            f"{name}Value", "value", _scalar_schema(group.kind, group), value=(value_type, ...)
+        )
+
+    def _record_field(self, field: RecordField) -> tuple[Any, Any]:
+        if field.type in ("code", "codes"):
+            annotation: Any = code_type(field.codes, field.path)
+            if field.type == "codes":
+                annotation = list[annotation]  # type: ignore[valid-type]
+        elif field.type in ("date", "month", "period"):
+            annotation = _date_text(field.type)
+        else:
+            annotation = _scalar_type(field.type, field.min, field.max)
+        info = Field(
+            default=... if field.required else None,
+            title=field.label.en,
+            description=f"{field.label.nl} / {field.label.en}. {field.description}".strip(),
+        )
+        return (annotation if field.required else annotation | None, info)
+
+
+def _scalar_type(kind: str, low: float | None, high: float | None) -> Any:
+    if kind == "bool":
+        return StrictBool
+    if kind == "text":
+        return Text
+    base: Any = StrictInt if kind == "integer" else StrictFloat | StrictInt
+    return Annotated[base, Field(ge=low, le=high)]
+
+
+def _schema_of(codes: Sequence[Code]) -> dict[str, Any]:
+    return {
+        "anyOf": [{"const": c.id, "title": c.label.en, "description": _code_doc(c)} for c in codes]
+    }
+
+
+def _scalar_schema(kind: str, group: Group) -> dict[str, Any]:
+    if kind == "bool":
+        return {"type": "boolean"}
+    if kind == "text":
+        return {"type": "string"}
+    schema: dict[str, Any] = {"type": "integer" if kind == "integer" else "number"}
+    if group.min is not None:
+        schema["minimum"] = group.min
+    if group.max is not None:
+        schema["maximum"] = group.max
+    return schema

@@ -1,0 +1,290 @@
+"""Agreement between two independent codings of the same cases (``ol-analysis agree``).
+
+Two analysts code the same cases separately (two folders of case files, two files, or two git
+revisions); before the consensus meeting we want to know, per group, how far they agree and
+where exactly they differ.
+
+The unit of analysis is *(case × code)*: for every case coded on both sides and every code of a
+group's vocabulary, each side either has the code or not. That makes single, multi and record
+groups comparable in one way (a record group by the codes of its row field, e.g.
+``network.partners.partner.gp``). For a record group with a ``status`` field (the if…then
+matrix) the value of a unit is the record's status, or "not coded" — a "supports" against a
+"contested" is a disagreement, as it is in the matrix. Bool, number and text groups are not
+compared.
+
+Per group we report percent agreement, Cohen's kappa and Krippendorff's alpha (nominal), from
+:mod:`ol_analysis.agreement`, and every disagreement. Undefined statistics (no variation, no
+units) are NaN here, ``null`` in JSON and "undefined" in text. Cases on one side only are
+reported, never dropped silently; they are not units (there is nothing to compare them with).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ol_analysis.agreement import cohen_kappa, krippendorff_alpha, percent_agreement
+from ol_analysis.core.casemodel import CaseModels
+from ol_analysis.core.framework import Framework, Group
+from ol_analysis.core.study import CASE_SUFFIXES, Case, case_files, check_cases
+from ol_analysis.core.validate import validate_document
+from ol_analysis.core.yamlsource import MAX_FILE_BYTES, parse_text
+from ol_analysis.diagnostics import has_errors
+from ol_analysis.errors import StudyError, UsageError
+from ol_analysis.git import read_revision, revision_files
+
+NOT_CODED = "(not coded)"
+"""The value of a status-valued unit a side did not code (``null`` in JSON)."""
+
+
+@dataclass(frozen=True)
+class Coding:
+    """One side of the comparison: where it came from and its cases by id."""
+
+    source: str
+    cases: dict[str, Case]
+    single_file: bool = False
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    case: str
+    code: str
+    left: Hashable
+    right: Hashable
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "case": self.case,
+            "code": self.code,
+            "left": _json_value(self.left),
+            "right": _json_value(self.right),
+        }
+
+
+@dataclass(frozen=True)
+class GroupAgreement:
+    """The agreement figures of one group; the statistics are NaN where undefined."""
+
+    group: str
+    units: int
+    percent_agreement: float
+    cohen_kappa: float
+    krippendorff_alpha: float
+    disagreements: list[Disagreement]
+    left_values: list[Hashable] = field(repr=False, default_factory=list)
+    right_values: list[Hashable] = field(repr=False, default_factory=list)
+
+
+@dataclass(frozen=True)
+class AgreementReport:
+    left: str
+    right: str
+    cases: list[str]
+    only_left: list[str]
+    only_right: list[str]
+    groups: list[GroupAgreement]
+
+    @property
+    def overall_alpha(self) -> float:
+        """Krippendorff's alpha over the units of every group together (shown, not tested)."""
+        left = [v for g in self.groups for v in g.left_values]
+        right = [v for g in self.groups for v in g.right_values]
+        return krippendorff_alpha([left, right]) if left else math.nan
+
+    def below(self, min_alpha: float) -> list[GroupAgreement]:
+        """Groups whose alpha is below ``min_alpha`` (an undefined alpha is not below)."""
+        return [g for g in self.groups if g.krippendorff_alpha < min_alpha]
+
+
+# --- loading -------------------------------------------------------------------------------------
+
+
+def load_coding(spec: str, models: CaseModels) -> Coding:
+    """Read one side: a folder of case files, one case file, or ``REV:PATH`` in git.
+
+    Raises :class:`StudyError` when a case file is invalid (its codes cannot be trusted to mean
+    what the framework says) and :class:`UsageError` when ``spec`` names nothing readable.
+    """
+    path = Path(spec)
+    if path.is_dir():
+        files = case_files(path)
+    elif path.is_file():
+        files = [path]
+    elif ":" in spec:
+        return _load_revision(spec, models)
+    else:
+        raise UsageError(f"{spec}: no such file or folder")
+    cases, diagnostics = check_cases(models, files)
+    if has_errors(diagnostics):
+        raise StudyError(diagnostics)
+    return Coding(spec, cases, single_file=path.is_file())
+
+
+def _load_revision(spec: str, models: CaseModels) -> Coding:
+    """``REV:FILE`` or ``REV:DIR`` (paths as git takes them), read through :mod:`gitio`."""
+    specs = revision_files(spec, CASE_SUFFIXES)
+    cases: dict[str, Case] = {}
+    diagnostics = []
+    for one in specs:
+        doc, problems = parse_text(one, read_revision(one, max_bytes=MAX_FILE_BYTES))
+        diagnostics += problems
+        if doc is None:
+            continue
+        model, problems = validate_document(doc, models, Path(one.partition(":")[2]))
+        diagnostics += problems
+        if model is not None:
+            case_id = str(model.id)  # type: ignore[attr-defined]
+            if case_id in cases:
+                diagnostics.append(
+                    doc.diagnostic(("id",), "duplicate-case", f"case id '{case_id}' is used twice")
+                )
+            cases[case_id] = Case(case_id, one, model, doc)
+    if has_errors(diagnostics):
+        raise StudyError(diagnostics)
+    return Coding(spec, dict(sorted(cases.items())), single_file=specs == [spec])
+
+
+def pair_files(left: Coding, right: Coding) -> Coding:
+    """Two single files are compared with each other whatever their ids: key right by left."""
+    if left.single_file and right.single_file and len(left.cases) == len(right.cases) == 1:
+        (left_id,) = left.cases
+        (case,) = right.cases.values()
+        return Coding(right.source, {left_id: case}, single_file=True)
+    return right
+
+
+# --- comparing -----------------------------------------------------------------------------------
+
+
+def compared_groups(framework: Framework, only: Sequence[str] = ()) -> list[Group]:
+    """Single and multi groups, and record groups with a coded row field, in framework order."""
+    groups = []
+    for _part, group in framework.groups():
+        if only and group.path not in only:
+            continue
+        if group.is_coded or (group.kind == "records" and group.row_field is not None):
+            groups.append(group)
+    unknown = [path for path in only if framework.group(path) is None]
+    if unknown:
+        raise UsageError(f"no such group: {', '.join(unknown)}")
+    return groups
+
+
+def unit_values(group: Group, case: Case) -> dict[str, Hashable]:
+    """What a case holds per code of a group: True, or the status of a status-valued record."""
+    if group.is_coded:
+        return dict.fromkeys(case.codes(group.path), True)
+    row = group.row_field
+    assert row is not None
+    status_field = group.status.field if group.status and group.status.field != row.id else None
+    found: dict[str, set[str]] = {}
+    for record in case.items(group.path):
+        value = getattr(record, row.id, None)
+        codes = value if isinstance(value, list) else [value] if value is not None else []
+        status = str(getattr(record, status_field, None)) if status_field else ""
+        for code in codes:
+            found.setdefault(code, set()).add(status)
+    if status_field is None:
+        return dict.fromkeys(found, True)
+    return {code: "+".join(sorted(statuses)) for code, statuses in found.items()}
+
+
+def _absent(group: Group) -> Hashable:
+    status = group.status
+    row = group.row_field
+    return NOT_CODED if status and row is not None and status.field != row.id else False
+
+
+def _vocabulary(group: Group) -> list[str]:
+    if group.is_coded:
+        return [code.id for code in group.codes]
+    row = group.row_field
+    return [code.id for code in row.codes] if row is not None else []
+
+
+def compare_group(group: Group, cases: Iterable[tuple[str, Case, Case]]) -> GroupAgreement:
+    absent = _absent(group)
+    left: list[Hashable] = []
+    right: list[Hashable] = []
+    disagreements = []
+    codes = _vocabulary(group)
+    for case_id, left_case, right_case in cases:
+        left_units, right_units = unit_values(group, left_case), unit_values(group, right_case)
+        for code in codes:
+            a, b = left_units.get(code, absent), right_units.get(code, absent)
+            left.append(a)
+            right.append(b)
+            if a != b:
+                disagreements.append(Disagreement(case_id, f"{_path(group)}.{code}", a, b))
+    if not left:
+        return GroupAgreement(group.path, 0, math.nan, math.nan, math.nan, [], [], [])
+    return GroupAgreement(
+        group.path,
+        len(left),
+        percent_agreement(left, right),
+        cohen_kappa(left, right),
+        krippendorff_alpha([left, right], "nominal"),
+        disagreements,
+        left,
+        right,
+    )
+
+
+def _path(group: Group) -> str:
+    if group.is_coded or group.row_field is None:
+        return group.path
+    return group.row_field.path
+
+
+def compare(
+    framework: Framework, left: Coding, right: Coding, groups: Sequence[str] = ()
+) -> AgreementReport:
+    """Agreement per group between the cases both codings hold."""
+    common = sorted(set(left.cases) & set(right.cases))
+    triples = [(c, left.cases[c], right.cases[c]) for c in common]
+    return AgreementReport(
+        left.source,
+        right.source,
+        common,
+        sorted(set(left.cases) - set(right.cases)),
+        sorted(set(right.cases) - set(left.cases)),
+        [compare_group(group, triples) for group in compared_groups(framework, groups)],
+    )
+
+
+# --- output --------------------------------------------------------------------------------------
+
+
+def _json_value(value: Hashable) -> Any:
+    return None if value == NOT_CODED else value
+
+
+def _json_number(value: float) -> float | None:
+    return None if math.isnan(value) else value
+
+
+def report_json(report: AgreementReport) -> list[dict[str, Any]]:
+    """The ``agree --json`` list: one object per group, NaN as ``null``."""
+    return [
+        {
+            "group": g.group,
+            "units": g.units,
+            "percent_agreement": _json_number(g.percent_agreement),
+            "cohen_kappa": _json_number(g.cohen_kappa),
+            "krippendorff_alpha": _json_number(g.krippendorff_alpha),
+            "disagreements": [d.as_json() for d in g.disagreements],
+            "only_left": report.only_left,
+            "only_right": report.only_right,
+        }
+        for g in report.groups
+    ]
+
+
+def fmt_number(value: float, *, percent: bool = False) -> str:
+    if math.isnan(value):
+        return "undefined"
+    return f"{value:.1%}" if percent else f"{value:.3f}"

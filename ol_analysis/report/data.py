@@ -1,0 +1,268 @@
+"""The report-data object: every count, matrix and graph the report needs, gathered once.
+
+:func:`gather` runs pure functions over a loaded :class:`~ol_analysis.core.study.Study` (no I/O, no
+printing) and returns one frozen :class:`ReportData`. Renderers — the Markdown and HTML chapters,
+the figures, the DOCX export — only format what it holds, so every output of a build tells the
+same numbers. Everything is driven by the framework: groups, codes and labels come from
+``framework.yaml``; the only study-specific names are the :class:`Roles` defaults (which groups
+draw the support network and the timeline), and a chapter template may name any path it likes.
+
+A count is always a :class:`Count`: ``k`` of ``N`` cases *with the cases behind it*, so that a
+chapter can say "5 van 11 casussen (c01, c04, …)" and never a bare tally.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+import networkx as nx
+
+from ol_analysis.analysis.aggregate import order_cases, stats
+from ol_analysis.analysis.counts import Count, Roles, freeze
+from ol_analysis.analysis.network import (
+    CaseNetwork,
+    PartnerNetwork,
+    case_network,
+    cooccurrence_graph,
+    partner_network,
+)
+from ol_analysis.core.framework import Framework
+from ol_analysis.diagnostics import did_you_mean
+from ol_analysis.report.cases import case_views
+from ol_analysis.report.records import record_summary
+from ol_analysis.report.tables import (
+    PROFILE_PART,
+    case_code_matrix,
+    crosstabs,
+    group_counts,
+    status_matrices,
+)
+from ol_analysis.report.types import (
+    CaseCodeMatrix,
+    CaseView,
+    CodeCount,
+    Crosstab,
+    FrameworkMatrix,
+    GroupCounts,
+    RecordSummary,
+    StatusMatrix,
+)
+
+
+class ReportLookupError(LookupError):
+    """A template asked for a path the report data does not hold (a typo, or another framework)."""
+
+    def __init__(self, what: str, path: str, known: Iterable[str]) -> None:
+        hint = did_you_mean(path, known)
+        super().__init__(f"'{path}' is not {what}" + (f"; {hint}" if hint else ""))
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """Everything a report shows, computed before anything is rendered; read-only.
+
+    ``cases`` and every per-case tuple follow ``order`` (case-id order unless the build asked to
+    order by an attribute); the case lists inside a :class:`Count` are in case-id order, as in
+    ``stats --json``.
+    """
+
+    framework: Framework
+    lang: str
+    n_cases: int
+    order: tuple[str, ...]
+    order_by: str | None
+    stats: Mapping[str, Any]
+    counts: Mapping[str, Count]
+    groups: Mapping[str, GroupCounts]
+    values: Mapping[str, Mapping[str, Any]]
+    crosstabs: Mapping[tuple[str, str], Crosstab]
+    matrices: Mapping[str, CaseCodeMatrix]
+    status_matrices: Mapping[str, StatusMatrix]
+    records: Mapping[str, RecordSummary]
+    framework_matrix: FrameworkMatrix
+    cases: Mapping[str, CaseView]
+    cooccurrence: nx.Graph
+    networks: Mapping[str, CaseNetwork]
+    partners: PartnerNetwork
+    roles: Roles
+
+    # -- lookups for templates: each names the path it could not find ----------------------------
+
+    def count(self, path: str) -> Count:
+        """The count of a code (``course_outcome.pattern.rising``) or a bool group/field."""
+        try:
+            return self.counts[path]
+        except KeyError:
+            raise ReportLookupError("a counted path of the framework", path, self.counts) from None
+
+    def group(self, path: str) -> GroupCounts:
+        """The counts of every code of a single/multi group or a coded record field."""
+        try:
+            return self.groups[path]
+        except KeyError:
+            raise ReportLookupError("a coded group or field", path, self.groups) from None
+
+    def crosstab(self, path: str, by: str) -> Crosstab:
+        """Codes of ``path`` against the values of a profile attribute ``by`` (e.g. per team)."""
+        try:
+            return self.crosstabs[(path, by)]
+        except KeyError:
+            known = [f"{p}" for p, _b in self.crosstabs]
+            if path in known:
+                bys = [b for p, b in self.crosstabs if p == path]
+                raise ReportLookupError("a profile attribute to cross by", by, bys) from None
+            raise ReportLookupError("a coded group or field", path, known) from None
+
+    def matrix(self, path: str) -> CaseCodeMatrix:
+        """The case-by-code matrix of a group (as ``matrix --json``, with labels)."""
+        try:
+            return self.matrices[path]
+        except KeyError:
+            raise ReportLookupError("a group with a matrix", path, self.matrices) from None
+
+    def status_matrix(self, path: str) -> StatusMatrix:
+        """Rows × cases with each record's status, e.g. the if…then matrix."""
+        try:
+            return self.status_matrices[path]
+        except KeyError:
+            known = self.status_matrices
+            raise ReportLookupError("a record group with a status", path, known) from None
+
+    def record_group(self, path: str) -> RecordSummary:
+        """Tallies of a record group: records per case, per code field, bool and number fields."""
+        try:
+            return self.records[path]
+        except KeyError:
+            raise ReportLookupError("a record group", path, self.records) from None
+
+    def case(self, case_id: str) -> CaseView:
+        try:
+            return self.cases[case_id]
+        except KeyError:
+            raise ReportLookupError("a case of the study", case_id, self.cases) from None
+
+    def label(self, path: str) -> str:
+        """The label of a part, group, field or code in the report's language."""
+        framework = self.framework
+        found: Any = (
+            framework.part(path)
+            or framework.group(path)
+            or framework.vocabulary_owner(path)
+            or framework.code(path)
+        )
+        if found is None:
+            known = [p.id for p in framework.parts] + list(self.counts) + list(self.groups)
+            raise ReportLookupError("a part, group, field or code", path, known)
+        return str(found.label.get(self.lang))
+
+    def value_list(self, path: str) -> list[Any]:
+        """The values of an integer/number/text group in case order (cases without one left out)."""
+        if path not in self.values:
+            raise ReportLookupError("an integer, number or text group", path, self.values)
+        values = self.values[path]
+        return [values[case_id] for case_id in self.order if case_id in values]
+
+    def in_range(self, path: str, low: float, high: float) -> Count:
+        """Cases whose value of an integer/number group lies in ``[low, high]``."""
+        if path not in self.values:
+            raise ReportLookupError("an integer or number group", path, self.values)
+        ids = [c for c, v in self.values[path].items() if isinstance(v, int | float)]
+        return Count.of([c for c in ids if low <= self.values[path][c] <= high], self.n_cases)
+
+    def count_all(self, *paths: str) -> Count:
+        """Cases that carry every one of the given codes (e.g. both GGZ Drenthe and Cosis)."""
+        if not paths:
+            return Count.of([], self.n_cases)
+        sets = [set(self.count(path).cases) for path in paths]
+        both = set.intersection(*sets)
+        return Count.of([c for c in self.stats_order if c in both], self.n_cases)
+
+    def count_any(self, *paths: str) -> Count:
+        """Cases that carry at least one of the given codes."""
+        either = set().union(*(self.count(path).cases for path in paths))
+        return Count.of([c for c in self.stats_order if c in either], self.n_cases)
+
+    def pairs(self, path: str, limit: int = 3) -> list[tuple[CodeCount, CodeCount, Count]]:
+        """The commonest pairs of codes within one group, most cases first."""
+        codes = [c for c in self.group(path).codes if c.count.n]
+        found = []
+        for i, first in enumerate(codes):
+            for second in codes[i + 1 :]:
+                both = self.count_all(first.path, second.path)
+                if both.n:
+                    found.append((first, second, both))
+        found.sort(key=lambda item: -item[2].n)
+        return found[:limit]
+
+    def cooccurring(self, limit: int = 10) -> list[tuple[str, str, Count]]:
+        """The pairs of codes (outside the profile) that most cases share: (label, label, count)."""
+        graph = self.cooccurrence
+        edges = sorted(graph.edges(data=True), key=lambda e: (-e[2]["weight"], e[0], e[1]))
+        return [
+            (graph.nodes[a]["label"], graph.nodes[b]["label"], Count.of(d["cases"], self.n_cases))
+            for a, b, d in edges[:limit]
+        ]
+
+    @property
+    def stats_order(self) -> tuple[str, ...]:
+        """Case ids in id order (the order of ``stats --json``)."""
+        return tuple(sorted(self.order))
+
+    @property
+    def title(self) -> str:
+        return self.framework.framework.title.get(self.lang)
+
+
+def gather(
+    study: Any,
+    *,
+    lang: str = "nl",
+    order_by: str | None = None,
+    roles: Roles | None = None,
+) -> ReportData:
+    """Compute everything the report shows from a loaded study; pure and deterministic."""
+    roles = roles or Roles()
+    framework: Framework = study.framework
+    ordered = order_cases(study, order_by) if order_by else list(study)
+    order = tuple(case.id for case in ordered)
+    total = len(study)
+    result = stats(study)
+    counts = {path: Count.of(e["cases"], total, path) for path, e in result["counts"].items()}
+    groups = group_counts(study, framework, counts, lang)
+    statuses = status_matrices(study, framework, order, lang)
+    matrices = {
+        group.path: case_code_matrix(group, order, lang, groups, statuses)
+        for _part, group in framework.groups()
+        if group.is_coded or (group.kind == "records" and group.row_field is not None)
+    }
+    views, framework_matrix = case_views(study, ordered, lang, roles, order_by)
+    return ReportData(
+        framework=framework,
+        lang=lang,
+        n_cases=total,
+        order=order,
+        order_by=order_by,
+        stats=MappingProxyType(result.as_json()),
+        counts=freeze(counts),
+        groups=freeze(groups),
+        values=freeze({p: MappingProxyType(v) for p, v in result["values"].items()}),
+        crosstabs=freeze(crosstabs(study, framework, groups, lang)),
+        matrices=freeze(matrices),
+        status_matrices=freeze(statuses),
+        records=freeze(
+            {
+                g.path: record_summary(study, g, lang)
+                for _p, g in framework.groups()
+                if g.kind == "records"
+            }
+        ),
+        framework_matrix=framework_matrix,
+        cases=freeze(views),
+        cooccurrence=cooccurrence_graph(study, lang, exclude_parts=(PROFILE_PART,)),
+        networks=freeze({case.id: case_network(study, case, lang, roles) for case in ordered}),
+        partners=partner_network(study, lang, roles),
+        roles=roles,
+    )

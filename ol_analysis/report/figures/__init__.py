@@ -1,0 +1,248 @@
+"""The report's figures as SVG (for HTML) and PNG (for DOCX), drawn with matplotlib.
+
+Everything up to the final write is pure: ``render_figures`` returns the bytes of every figure,
+``write_figures`` puts them in place atomically. matplotlib is imported inside the functions so
+that commands that draw nothing (``validate``) do not pay for it. Figures are drawn on
+``matplotlib.figure.Figure`` objects, never through ``pyplot``, so no global backend or figure
+registry is touched; the SVG carries no date and a fixed hash salt, so the same study gives the
+same bytes on every build.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ol_analysis.report.figures.networks import draw_case_network, draw_partner_network
+from ol_analysis.report.figures.style import (
+    EMPTY,
+    PNG_DPI,
+    colours_for,
+    new_figure,
+    ui_text,
+    wrap,
+)
+from ol_analysis.safe_write import write_bytes_atomic
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from ol_analysis.core.study import Study
+    from ol_analysis.report.data import ReportData
+
+
+@dataclass(frozen=True)
+class FigureFile:
+    """One drawn figure: ``name`` is the file stem (``network_c01``), ``title`` its caption."""
+
+    name: str
+    title: str
+    svg: bytes
+    png: bytes | None = None
+
+
+@dataclass(frozen=True)
+class WrittenFigure:
+    name: str
+    title: str
+    svg: Path
+    png: Path | None
+
+
+def _encode(figure: Figure, png: bool) -> tuple[bytes, bytes | None]:
+    svg_buffer = io.BytesIO()
+    figure.savefig(svg_buffer, format="svg", metadata={"Date": None})
+    png_bytes = None
+    if png:
+        figure.set_layout_engine("none")  # keep the layout just computed for the SVG
+        png_buffer = io.BytesIO()
+        figure.savefig(png_buffer, format="png", dpi=PNG_DPI, metadata={"Software": None})
+        png_bytes = png_buffer.getvalue()
+    return svg_buffer.getvalue(), png_bytes
+
+
+# --- charts -------------------------------------------------------------------------------------
+
+PATTERN = "course_outcome.pattern"
+IF_THEN = "reference.if_then"
+MOMENT_FIELDS = ("category", "valence")
+
+
+def _bar_axes(figure: Figure, ylabel: str) -> Any:
+    from matplotlib.ticker import MaxNLocator
+
+    axes = figure.add_subplot()
+    axes.set_ylabel(ylabel)
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.spines[["top", "right"]].set_visible(False)
+    return axes
+
+
+def draw_course_patterns(data: ReportData) -> Figure:
+    """Cases per course pattern (one bar per code, zero counts shown)."""
+    codes = data.group(PATTERN).codes
+    part = data.framework.part(PATTERN.split(".")[0])
+    figure = new_figure(3.2)
+    axes = _bar_axes(figure, ui_text("n_cases", data.lang))
+    heights = [code.count.n for code in codes]
+    bars = axes.bar([wrap(c.label, 24) for c in codes], heights, color=part and part.colour)
+    axes.bar_label(bars, padding=2)
+    axes.set_ylim(0, max([*heights, 1]) * 1.15)
+    return figure
+
+
+def draw_key_moments(data: ReportData) -> Figure:
+    """Key moments (records, not cases) per category, stacked by valence."""
+    table = data.record_group(data.roles.timeline).pair(*MOMENT_FIELDS)
+    colours = colours_for(code_id for code_id, _label in table.columns)
+    figure = new_figure(3.4)
+    axes = _bar_axes(figure, ui_text("n_moments", data.lang))
+    names = [wrap(label, 16) for _id, label in table.rows]
+    bottom = [0] * len(table.rows)
+    for j, (valence, label) in enumerate(table.columns):
+        heights = [row[j] for row in table.records]
+        axes.bar(names, heights, bottom=bottom, color=colours[valence], label=label)
+        bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
+    axes.set_ylim(0, max([*bottom, 1]) * 1.1)
+    axes.legend(frameon=False)
+    axes.tick_params(axis="x", labelsize=9)
+    return figure
+
+
+def draw_if_then_matrix(data: ReportData) -> Figure:
+    """Statements × cases, one colour per status; cells of cases without a record white."""
+    from matplotlib.colors import ListedColormap
+    from matplotlib.patches import Patch
+
+    table = data.status_matrix(IF_THEN)
+    colours = colours_for(code_id for code_id, _label in table.statuses)
+    index = {status: i + 1 for i, (status, _label) in enumerate(table.statuses)}
+    grid = [[index.get(cell or "", 0) for cell in row.cells] for row in table.rows]
+    cmap = ListedColormap([EMPTY] + [colours[s] for s, _label in table.statuses])
+    figure = new_figure(1.0 + 0.4 * max(len(table.rows), 1))
+    axes = figure.add_subplot()
+    shown = grid if table.cases and grid else [[0]]  # no case or no statement: one empty cell
+    axes.imshow(shown, cmap=cmap, vmin=0, vmax=len(table.statuses), aspect="auto")
+    axes.set_xticks(range(len(table.cases)), table.cases, fontsize=9)
+    axes.xaxis.tick_top()
+    axes.set_yticks(range(len(table.rows)), [wrap(r.label, 40) for r in table.rows], fontsize=9)
+    axes.set_xticks([x - 0.5 for x in range(1, len(table.cases))], minor=True)
+    axes.set_yticks([y - 0.5 for y in range(1, len(table.rows))], minor=True)
+    axes.grid(which="minor", color="#888888", linewidth=0.5)
+    axes.tick_params(which="minor", length=0)
+    handles = [
+        Patch(facecolor=colours[status], edgecolor="#888888", label=label)
+        for status, label in table.statuses
+    ]
+    handles.append(
+        Patch(facecolor=EMPTY, edgecolor="#888888", label=ui_text("not_coded", data.lang))
+    )
+    figure.legend(handles=handles, loc="outside lower center", ncols=3, fontsize=9, frameon=False)
+    return figure
+
+
+# --- all figures, and writing them --------------------------------------------------------------
+
+
+def figure_titles(data: ReportData) -> dict[str, str]:
+    """Caption per figure name, in the report's language (only for figures the study has)."""
+    lang = data.lang
+    titles = {
+        "course_patterns": lambda: data.label(PATTERN).capitalize(),
+        "key_moments": lambda: data.label(data.roles.timeline).capitalize(),
+        "if_then_matrix": lambda: data.label(IF_THEN).capitalize(),
+        "partner_network": lambda: ui_text("partner_network", lang),
+    }
+    found = {name: titles[name]() for name in available(data)}
+    for case_id in data.order:
+        title = data.case(case_id).title
+        found[f"network_{case_id}"] = ui_text("network_of", lang).format(id=case_id, title=title)
+    return found
+
+
+def available(data: ReportData) -> list[str]:
+    """The charts this study can draw: a framework may lack the groups a chart shows."""
+    names = []
+    if PATTERN in data.groups:
+        names.append("course_patterns")
+    timeline = data.records.get(data.roles.timeline)
+    if timeline is not None and MOMENT_FIELDS in timeline.pairs:
+        names.append("key_moments")
+    if IF_THEN in data.status_matrices:
+        names.append("if_then_matrix")
+    if data.framework.group(data.roles.partners) is not None:
+        names.append("partner_network")
+    return names
+
+
+def render_figures(data: ReportData, *, png: bool = True) -> list[FigureFile]:
+    """Every figure the study supports, drawn from the report data and encoded in memory.
+
+    SVG text stays text (``svg.fonttype: none``): smaller files, searchable and readable by
+    screen readers; the SVG has no date and a fixed hash salt, so its bytes are reproducible.
+    """
+    import matplotlib
+
+    charts: dict[str, Callable[[], Figure]] = {
+        "course_patterns": lambda: draw_course_patterns(data),
+        "key_moments": lambda: draw_key_moments(data),
+        "if_then_matrix": lambda: draw_if_then_matrix(data),
+        "partner_network": lambda: draw_partner_network(data),
+    }
+    drawers = [(name, charts[name]) for name in available(data)]
+    drawers += [
+        (f"network_{case_id}", partial(draw_case_network, data, case_id))
+        for case_id in data.order
+        if case_id in data.networks and len(data.networks[case_id].graph) > 1
+    ]
+    titles = figure_titles(data)
+    files = []
+    with matplotlib.rc_context(
+        {"svg.hashsalt": "ol-analysis", "svg.fonttype": "none", "font.family": "DejaVu Sans"}
+    ):
+        for name, draw in drawers:
+            svg, png_bytes = _encode(draw(), png)
+            files.append(FigureFile(name, titles[name], svg, png_bytes))
+    return files
+
+
+def _as_report_data(source: ReportData | Study, lang: str | None) -> ReportData:
+    from ol_analysis.report.data import ReportData, gather
+
+    if isinstance(source, ReportData):
+        if lang is not None and lang != source.lang:
+            raise ValueError(f"report data is in '{source.lang}', figures asked in '{lang}'")
+        return source
+    return gather(source, lang=lang or "nl")
+
+
+def write_figures(
+    source: ReportData | Study, figures_dir: Path, lang: str | None = None, *, png: bool = True
+) -> list[WrittenFigure]:
+    """Write ``figures_dir/<name>.svg`` (and ``.png``) for every figure; returns what was written.
+
+    ``source`` is the build's gathered report data (or a loaded study, gathered here in
+    ``lang``). Figures of cases no longer in the study (``network_<id>``) are removed so that a
+    renamed case leaves nothing stale behind.
+    """
+    data = _as_report_data(source, lang)
+    figures_dir = Path(figures_dir)
+    figures_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for figure in render_figures(data, png=png):
+        svg_path = figures_dir / f"{figure.name}.svg"
+        write_bytes_atomic(svg_path, figure.svg)
+        png_path = None
+        if figure.png is not None:
+            png_path = figures_dir / f"{figure.name}.png"
+            write_bytes_atomic(png_path, figure.png)
+        written.append(WrittenFigure(figure.name, figure.title, svg_path, png_path))
+    current = {f.name for f in written}
+    for stale in figures_dir.glob("network_*.*"):
+        if stale.suffix in (".svg", ".png") and stale.stem not in current:
+            stale.unlink()
+    return written

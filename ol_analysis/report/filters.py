@@ -1,0 +1,254 @@
+"""Jinja filters for the report's prose: numbers in words, plurals, euro amounts, and counts that
+always name the cases behind them ("5 van 11 casussen (c01, c04, …)").
+
+Every filter takes the language it writes in; :func:`ol_analysis.report.render.make_env` binds it.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from babel.numbers import format_currency, format_decimal, format_percent
+from markupsafe import Markup, escape
+from num2words import num2words
+
+from ol_analysis.analysis.counts import Count
+
+LOCALES = {"nl": "nl_NL", "en": "en_GB"}
+
+STRINGS: dict[str, dict[str, str]] = {
+    "nl": {
+        "case": "casus",
+        "cases": "casussen",
+        "of": "van",
+        "of_the": "van de",
+        "and": "en",
+        "none": "geen",
+        "contents": "Inhoud",
+        "chapters": "Hoofdstukken",
+        "cases_title": "Casussen",
+        "matrices": "Matrices",
+        "framework_matrix": "Kadermatrix (casussen × onderdelen)",
+        "ordered_by": "geordend op",
+        "case_code_matrices": "Casus × code-matrices",
+        "total": "totaal",
+        "summary": "Samenvatting",
+        "timeline": "Sleutelmomenten in de tijd",
+        "network": "Netwerk rond de cliënt",
+        "figure_missing": "(nog geen figuur)",
+        "codings": "Coderingen",
+        "inferred": "afgeleid",
+        "status": "status",
+        "title": "titel",
+        "case_id": "casus",
+        "not_coded": "niet gecodeerd",
+        "professionals": "hulpverleners",
+        "relatives": "naasten",
+        "partners": "netwerkpartners",
+        "coordination": "afstemmingslijnen",
+        "back": "terug naar de inhoud",
+    },
+    "en": {
+        "case": "case",
+        "cases": "cases",
+        "of": "of",
+        "of_the": "of the",
+        "and": "and",
+        "none": "no",
+        "contents": "Contents",
+        "chapters": "Chapters",
+        "cases_title": "Cases",
+        "matrices": "Matrices",
+        "framework_matrix": "Framework matrix (cases × parts)",
+        "ordered_by": "ordered by",
+        "case_code_matrices": "Case × code matrices",
+        "total": "total",
+        "summary": "Summary",
+        "timeline": "Key moments over time",
+        "network": "Network around the client",
+        "figure_missing": "(no figure yet)",
+        "codings": "Codings",
+        "inferred": "inferred",
+        "status": "status",
+        "title": "title",
+        "case_id": "case",
+        "not_coded": "not coded",
+        "professionals": "professionals",
+        "relatives": "relatives",
+        "partners": "network partners",
+        "coordination": "coordination links",
+        "back": "back to the contents",
+    },
+}
+
+_APPROX_NL = {
+    2: "tweetal",
+    3: "drietal",
+    4: "viertal",
+    5: "vijftal",
+    6: "zestal",
+    7: "zevental",
+    8: "achttal",
+    9: "negental",
+    10: "tiental",
+    12: "twaalftal",
+}
+
+
+def text(lang: str, key: str) -> str:
+    return STRINGS[lang][key]
+
+
+@dataclass
+class Output:
+    """How counts are written in the document being rendered, and what it collected.
+
+    ``md``: ids in brackets, or as footnotes when ``footnotes``; ``page``: HTML links to the
+    case pages, for the HTML templates; ``html``: the same links in Markdown that is converted to
+    HTML afterwards — as placeholders that :meth:`fill` replaces once converted, because a big
+    study's thousands of links would otherwise dominate the Markdown parser's time.
+    ``counts`` records every count that was written, so tests can hold the chapters to
+    ``stats --json``.
+    """
+
+    kind: Literal["md", "html", "page"] = "md"
+    footnotes: bool = False
+    case_href: str = "cases/{id}.html"
+    notes: list[str] = field(default_factory=list)
+    counts: list[Count] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
+    nonce: str = field(default_factory=lambda: secrets.token_hex(6))
+
+    def _placeholder(self, html: str) -> str:
+        self.links.append(html)
+        return f"OLREF{self.nonce}N{len(self.links) - 1}E"
+
+    def fill(self, html: str) -> str:
+        """Put the links in place of their placeholders in the converted HTML."""
+        pattern = re.compile(f"OLREF{self.nonce}N(\\d+)E")
+        return pattern.sub(lambda match: self.links[int(match[1])], html)
+
+    def _links(self, count: Count) -> Markup:
+        return Markup(", ").join(
+            Markup('<a href="{}">{}</a>').format(self.case_href.format(id=c), c)
+            for c in count.cases
+        )
+
+    def ids(self, count: Count) -> str:
+        self.counts.append(count)
+        if not count.n:
+            return ""
+        if self.kind == "page":
+            return Markup(" (") + self._links(count) + Markup(")")
+        if self.kind == "html":
+            return " (" + self._placeholder(self._links(count)) + ")"
+        if self.footnotes:
+            self.notes.append(", ".join(count.cases))
+            return f"[^{len(self.notes)}]"
+        return f" ({', '.join(count.cases)})"
+
+    def listing(self, count: Count) -> str:
+        """The cases alone, for a table column: "c01, c04", links, or a footnote mark."""
+        self.counts.append(count)
+        if not count.n:
+            return "—"
+        if self.kind == "page":
+            return self._links(count)
+        if self.kind == "html":
+            return self._placeholder(self._links(count))
+        if self.footnotes:
+            self.notes.append(", ".join(count.cases))
+            return f"[^{len(self.notes)}]"
+        return ", ".join(count.cases)
+
+    def footnote_block(self) -> str:
+        if not self.notes:
+            return ""
+        return "\n" + "".join(f"[^{i}]: {note}\n" for i, note in enumerate(self.notes, 1))
+
+
+def words(n: Any, lang: str) -> str:
+    """A number in words: ``5`` → "vijf" / "five"."""
+    return str(num2words(int(n), lang=lang))
+
+
+def approx(n: Any, lang: str) -> str:
+    """An approximate amount before a noun: 2 → "een tweetal" / "a couple of"."""
+    n = int(n)
+    if lang == "nl":
+        if n == 0:
+            return "geen"
+        if n == 1:
+            return "één"
+        return f"een {_APPROX_NL[n]}" if n in _APPROX_NL else f"een stuk of {words(n, lang)}"
+    if n == 0:
+        return "no"
+    if n == 1:
+        return "one"
+    return "a couple of" if n == 2 else f"some {words(n, lang)}"
+
+
+def plural(n: Any, one: str, many: str) -> str:
+    return one if int(n) == 1 else many
+
+
+def cases_noun(n: Any, lang: str) -> str:
+    """ "casus"/"casussen", "case"/"cases"."""
+    return plural(n, text(lang, "case"), text(lang, "cases"))
+
+
+def euro(amount: Any, digits: int = 2, *, lang: str) -> str:
+    """Euros in the language's format: ``1234.56`` → "€ 1.234,56" (nl), "€1,234.56" (en)."""
+    pattern = "¤ #,##0" if lang == "nl" else "¤#,##0"
+    if digits:
+        pattern += "." + "0" * digits
+    return str(
+        format_currency(amount, "EUR", format=pattern, locale=LOCALES[lang], currency_digits=False)
+    )
+
+
+def number(value: Any, digits: int = 1, *, lang: str) -> str:
+    """A number with at most ``digits`` decimals, in the language's format (3,4 / 3.4)."""
+    pattern = "#,##0" + ("." + "#" * digits if digits else "")
+    return str(format_decimal(value, format=pattern, locale=LOCALES[lang]))
+
+
+def percent(count: Count, lang: str) -> str:
+    return str(format_percent(count.share, locale=LOCALES[lang]))
+
+
+def join_and(items: Iterable[Any], lang: str) -> str:
+    """ "a, b en c" / "a, b and c"."""
+    parts = [str(item) for item in items]
+    if len(parts) < 2:
+        return "".join(parts)
+    return f"{', '.join(parts[:-1])} {text(lang, 'and')} {parts[-1]}"
+
+
+def count_phrase(count: Count, output: Output, lang: str, style: str = "digits") -> str:
+    """ "k van N casussen (ids)"; ``style="words"``: "vijf van de elf casussen (ids)"."""
+    if not isinstance(count, Count):
+        raise TypeError(f"the 'cases' filter needs a count, not {type(count).__name__}")
+    noun = cases_noun(count.total, lang)
+    if style == "words":
+        head = f"{words(count.n, lang)} {text(lang, 'of_the')} {words(count.total, lang)}"
+    else:
+        head = f"{count.n} {text(lang, 'of')} {count.total}"
+    if output.kind == "page":
+        return escape(f"{head} {noun}") + output.ids(count)
+    return f"{head} {noun}{output.ids(count)}"
+
+
+def capfirst(value: Any) -> str:
+    """Upper-case the first letter only (Jinja's ``capitalize`` lowers the rest)."""
+    value = str(value)
+    return value[:1].upper() + value[1:]
+
+
+def md_cell(value: Any) -> str:
+    """Text made safe for a Markdown table cell (no pipes, no line breaks)."""
+    return " ".join(str(value).split()).replace("|", "\\|")

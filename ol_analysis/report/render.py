@@ -1,0 +1,400 @@
+"""Rendering the report data: one Jinja environment, Markdown chapters, HTML pages.
+
+Templates only format the :class:`~ol_analysis.report.data.ReportData` they are given. They run
+in a sandbox (an immutable one: a template can read the data, never change it), with
+``StrictUndefined`` so that a typo fails instead of printing nothing, and a study's own
+``templates/`` folder is searched before the packaged defaults. Any error a template causes is
+turned into a diagnostic naming the template file and line (:func:`template_problem`).
+
+Chapters are Markdown templates, ``<lang>/chapters/*.md.j2``. The Markdown file is written as
+rendered; the HTML page renders the same template with counts as links to the case pages and
+converts it with markdown-it (raw HTML disabled, so case text such as ``<script>`` stays text).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import traceback
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from jinja2 import (
+    BaseLoader,
+    ChoiceLoader,
+    FileSystemLoader,
+    PackageLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateNotFound,
+    TemplateSyntaxError,
+    pass_context,
+    select_autoescape,
+)
+from jinja2.runtime import Context
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+from ol_analysis.diagnostics import Diagnostic
+from ol_analysis.errors import StudyError, UsageError
+from ol_analysis.report import filters as f
+from ol_analysis.report.data import ReportData, ReportLookupError
+
+CHAPTER_SUFFIX = ".md.j2"
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a build came from; shown in the footer of every Markdown and HTML output."""
+
+    framework_id: str
+    framework_version: str
+    commit: str | None
+    date: str
+    dirty: bool = False
+
+
+@dataclass(frozen=True)
+class FigureRef:
+    """A figure written by the figures hook: ``path`` relative to the build folder."""
+
+    name: str
+    title: str
+    path: str
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """One rendered chapter: ``slug`` names its files (``md/<slug>.md``, ``html/<slug>.html``)."""
+
+    slug: str
+    template: str
+    title: str
+    markdown: str
+    html: str
+    counts: tuple[Any, ...] = ()
+    footer: str = ""
+
+
+@dataclass
+class RenderContext:
+    """What every template sees besides the data (kept apart from the aggregation)."""
+
+    data: ReportData
+    provenance: Provenance
+    figures: Mapping[str, FigureRef] = field(default_factory=dict)
+    footnotes: bool = False
+
+
+def make_env(
+    templates_dir: Path | None = None, *, lang: str = "nl"
+) -> ImmutableSandboxedEnvironment:
+    """The one Jinja environment of the toolkit: sandboxed, strict, study templates first."""
+    loaders: list[BaseLoader] = []
+    if templates_dir is not None and Path(templates_dir).is_file():
+        raise UsageError(f"--templates {templates_dir} is a file, not a folder")
+    if templates_dir is not None and Path(templates_dir).is_dir():
+        loaders.append(FileSystemLoader(str(templates_dir)))
+    loaders.append(PackageLoader("ol_analysis", "templates"))
+    env = ImmutableSandboxedEnvironment(
+        loader=ChoiceLoader(loaders),
+        undefined=StrictUndefined,
+        autoescape=select_autoescape(
+            enabled_extensions=("html", "htm", "xml"), default_for_string=False, default=False
+        ),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        words=partial(f.words, lang=lang),
+        approx=partial(f.approx, lang=lang),
+        plural=f.plural,
+        cases_noun=partial(f.cases_noun, lang=lang),
+        euro=partial(f.euro, lang=lang),
+        number=partial(f.number, lang=lang),
+        percent=partial(f.percent, lang=lang),
+        join_and=partial(f.join_and, lang=lang),
+        capfirst=f.capfirst,
+        cell=f.md_cell,
+        cases=_cases_filter(lang),
+        ids=_ids_filter,
+        case_list=_list_filter,
+    )
+    env.globals.update(lang=lang, t=partial(f.text, lang))
+    return env
+
+
+def _output(context: Context) -> f.Output:
+    output = context.get("output")
+    if not isinstance(output, f.Output):
+        raise TypeError("counts can only be written inside a chapter or page of a build")
+    return output
+
+
+def _cases_filter(lang: str) -> Callable[..., str]:
+    @pass_context
+    def cases(context: Context, count: Any, style: str = "digits") -> str:
+        """``count|cases`` → "5 van 11 casussen (c01, …)"; ``count|cases("words")``."""
+        return f.count_phrase(count, _output(context), lang, style)
+
+    return cases
+
+
+@pass_context
+def _ids_filter(context: Context, count: Any) -> str:
+    """Just the cases behind a count: " (c01, c04)", a footnote mark, or links."""
+    return _output(context).ids(count)
+
+
+@pass_context
+def _list_filter(context: Context, count: Any) -> str:
+    """The cases behind a count for a table column: "c01, c04", links, or a footnote mark."""
+    return _output(context).listing(count)
+
+
+# --- template errors as diagnostics --------------------------------------------------------------
+
+
+PACKAGE_TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+def _shown(filename: str | None, name: str | None) -> str:
+    """A template's path as the user can find it: relative to the working folder, or inside the
+    package (``ol_analysis/templates/…``) for a packaged default."""
+    if not filename:
+        return name or "<template>"
+    path = Path(filename).resolve()
+    if path.is_relative_to(PACKAGE_TEMPLATES):
+        return f"ol_analysis/templates/{path.relative_to(PACKAGE_TEMPLATES).as_posix()}"
+    try:
+        relative = os.path.relpath(filename)
+    except ValueError:
+        return filename
+    return filename if relative.startswith("..") else relative
+
+
+# What a template can get wrong: Jinja's own errors, a path the data does not hold, a filter or
+# macro called with the wrong kind or number of arguments, arithmetic such as a division by a
+# count of zero. Anything else is a bug in Python code.
+TEMPLATE_MISTAKES = (TemplateError, LookupError, TypeError, ValueError, ArithmeticError)
+
+
+def _unreadable_template(error: BaseException) -> Diagnostic | None:
+    """A template file that is not UTF-8 (or cannot be read), named as the loader found it."""
+    if not isinstance(error, UnicodeDecodeError | OSError):
+        return None
+    filename = next(
+        (
+            frame.f_locals["filename"]
+            for frame, _line in reversed(list(traceback.walk_tb(error.__traceback__)))
+            if frame.f_code.co_name == "get_source" and "filename" in frame.f_locals
+        ),
+        None,
+    )
+    if filename is None:
+        return None
+    if isinstance(error, UnicodeDecodeError):
+        before = bytes(error.object[: error.start])
+        return Diagnostic(
+            _shown(filename, None),
+            before.count(b"\n") + 1,
+            len(before) - (before.rfind(b"\n") + 1) + 1,
+            "encoding",
+            f"the template is not UTF-8 (byte 0x{error.object[error.start]:02x} at offset "
+            f"{error.start})",
+            "save the file as UTF-8 in your editor",
+        )
+    return Diagnostic(
+        _shown(filename, None), 1, 1, "unreadable", f"cannot read the template: {error}"
+    )
+
+
+def template_problem(error: BaseException, name: str) -> Diagnostic | None:
+    """A diagnostic for a mistake in template ``name`` (or a template it uses), or None when the
+    error is not a template's mistake (then it is a bug and must not be hidden)."""
+    unreadable = _unreadable_template(error)
+    if unreadable is not None:
+        return unreadable
+    if isinstance(error, TemplateSyntaxError):
+        return Diagnostic(
+            _shown(error.filename, error.name),
+            error.lineno or 1,
+            1,
+            "template-syntax",
+            error.message or str(error),
+            "check the Jinja syntax at this line",
+        )
+    where = [
+        (frame.f_code.co_filename, line)
+        for frame, line in traceback.walk_tb(error.__traceback__)
+        if "__jinja_exception__" in frame.f_globals
+    ]
+    if isinstance(error, TemplateNotFound) and not where:
+        return Diagnostic(name, 1, 1, "template-not-found", f"template '{error.name}' not found")
+    if not where or not isinstance(error, TEMPLATE_MISTAKES):
+        return None
+    filename, line = where[-1]
+    rule, hint = _rule(error)
+    message = (
+        str(error)
+        if not isinstance(error, TemplateNotFound)
+        else (f"template '{error.name}' not found")
+    )
+    return Diagnostic(_shown(filename, name), line, 1, rule, message, hint)
+
+
+def _rule(error: BaseException) -> tuple[str, str | None]:
+    if isinstance(error, SecurityError):
+        return "template-unsafe", "templates may read the report data, not change it"
+    if isinstance(error, ReportLookupError):
+        return "template-unknown-path", None
+    if isinstance(error, TemplateError):
+        return "template-undefined", "a name or attribute the template uses does not exist"
+    return "template-error", None
+
+
+def render_template(env: ImmutableSandboxedEnvironment, name: str, **context: Any) -> str:
+    """Render one template; any error it causes becomes a :class:`StudyError` diagnostic."""
+    try:
+        return env.get_template(name).render(**context)
+    except Exception as error:
+        problem = template_problem(error, name)
+        if problem is None:
+            raise
+        raise StudyError([problem]) from None
+
+
+# --- chapters ------------------------------------------------------------------------------------
+
+
+def _natural(name: str) -> list[Any]:
+    return [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", name)]
+
+
+def chapter_templates(env: ImmutableSandboxedEnvironment, lang: str) -> list[str]:
+    """``<lang>/chapters/*.md.j2`` from the study's templates and the packaged ones, in order."""
+    prefix = f"{lang}/chapters/"
+    names = {n for n in env.list_templates() if n.startswith(prefix) and n.endswith(CHAPTER_SUFFIX)}
+    return sorted(names, key=_natural)
+
+
+def tidy(markdown: str) -> str:
+    """No trailing spaces, at most one blank line in a row, and one newline at the end."""
+    markdown = re.sub(r"[ \t]+\n", "\n", markdown)
+    return re.sub(r"\n{3,}", "\n\n", markdown).strip("\n") + "\n"
+
+
+def _plain(markdown: str) -> str:
+    """The text of a one-paragraph Markdown footer, without rules and emphasis marks."""
+    lines = [line.strip().strip("*_") for line in markdown.splitlines()]
+    return " ".join(line for line in lines if line and set(line) != {"-"})
+
+
+def _title(markdown: str, fallback: str) -> str:
+    for line in markdown.splitlines():
+        if line.startswith("# "):
+            return line[2:].strip()
+    return fallback
+
+
+_MD = MarkdownIt("commonmark", {"html": False}).enable("table")
+
+
+def markdown_to_html(markdown: str) -> Markup:
+    """Markdown → HTML with raw HTML disabled: text that looks like HTML is escaped."""
+    return Markup(_MD.render(markdown))
+
+
+def _context(ctx: RenderContext, output: f.Output, root: str) -> dict[str, Any]:
+    figures = {
+        name: FigureRef(ref.name, ref.title, f"{root}{ref.path}")
+        for name, ref in ctx.figures.items()
+    }
+    return {
+        "data": ctx.data,
+        "provenance": ctx.provenance,
+        "figures": figures,
+        "output": output,
+    }
+
+
+def render_chapters(
+    env: ImmutableSandboxedEnvironment,
+    ctx: RenderContext,
+    names: Sequence[str] | None = None,
+    *,
+    html: bool = True,
+) -> list[Chapter]:
+    """Every chapter as Markdown (with the provenance footer) and, with ``html``, as an HTML
+    body whose counts link to the case pages."""
+    lang = ctx.data.lang
+    footer_name = f"{lang}/footer.md.j2"
+    chapters = []
+    for name in names if names is not None else chapter_templates(env, lang):
+        slug = name.rsplit("/", 1)[-1].removesuffix(CHAPTER_SUFFIX)
+        md_out = f.Output("md", footnotes=ctx.footnotes)
+        markdown = render_template(env, name, **_context(ctx, md_out, "../"))
+        if not markdown.strip():
+            continue  # a study leaves a packaged chapter out by overriding it with nothing
+        footer = render_template(env, footer_name, **_context(ctx, f.Output("md"), "../"))
+        markdown = tidy(markdown) + md_out.footnote_block() + "\n" + footer
+        body = ""
+        if html:
+            html_out = f.Output("html")
+            html_md = render_template(env, name, **_context(ctx, html_out, "../"))
+            body = html_out.fill(str(markdown_to_html(tidy(html_md))))
+        chapters.append(
+            Chapter(
+                slug,
+                name,
+                _title(markdown, slug),
+                markdown,
+                body,
+                tuple(md_out.counts),
+                _plain(footer),
+            )
+        )
+    return chapters
+
+
+def render_html_pages(
+    env: ImmutableSandboxedEnvironment, ctx: RenderContext, chapters: Sequence[Chapter]
+) -> Iterator[tuple[str, str]]:
+    """The HTML site, page by page (so that thousands of case pages are never all in memory):
+    ``index.html``, a page per chapter, ``matrices.html``, ``cases/<id>.html`` and
+    ``style.css``, each with its path relative to the ``html/`` folder."""
+    nav = [(c.slug, c.title) for c in chapters]
+
+    footer_md = render_template(
+        env, f"{ctx.data.lang}/footer.md.j2", **_context(ctx, f.Output(), "")
+    )
+    footer = markdown_to_html(footer_md)
+
+    def page(template: str, root: str, **extra: Any) -> str:
+        output = f.Output("page", case_href=f"{root}cases/{{id}}.html")
+        context = _context(ctx, output, f"{root}../")
+        return render_template(env, template, nav=nav, root=root, footer=footer, **context, **extra)
+
+    yield "index.html", page("html/index.html", "", chapters=chapters)
+    for chapter in chapters:
+        yield (
+            f"{chapter.slug}.html",
+            page("html/chapter.html", "", chapter=chapter, body=Markup(chapter.html)),
+        )
+    yield "matrices.html", page("html/matrices.html", "")
+    for case_id in ctx.data.order:
+        yield (
+            f"cases/{case_id}.html",
+            page(
+                "html/case.html",
+                "../",
+                case=ctx.data.case(case_id),
+                network=ctx.data.networks[case_id],
+            ),
+        )
+    yield "style.css", render_template(env, "html/style.css")

@@ -1,0 +1,265 @@
+"""``ol-analysis serve``: the HTML report on localhost, rebuilt and reloaded while you edit.
+
+A watcher thread polls the modification times of the framework, the case files and the
+templates (every half second: no dependency, and the folders are small); on a change it
+rebuilds. Pages are served from the output folder by the standard library's HTTP server, bound
+to 127.0.0.1 only. Every HTML page gets a small script injected on the way out (the files on disk
+stay as ``build`` wrote them) that polls ``/__version`` and reloads when the build changes. When
+a build fails — a broken case file, a template error — every page shows the diagnostics instead,
+and the server keeps running until the file is fixed.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from http import HTTPStatus
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from ol_analysis.diagnostics import format_text
+from ol_analysis.errors import OlAnalysisError, StudyError, UsageError
+from ol_analysis.safe_write import ensure_folder
+
+VERSION_PATH = "/__version"
+POLL_SECONDS = 0.5
+RELOAD_SCRIPT = """<script>/* ol-analysis serve: live reload */
+(function () {
+  var seen = %d;
+  function poll() {
+    fetch("%s", {cache: "no-store"}).then(function (r) { return r.json(); }).then(function (d) {
+      if (d.version !== seen) { location.reload(); } else { setTimeout(poll, 500); }
+    }).catch(function () { setTimeout(poll, 1000); });
+  }
+  setTimeout(poll, 500);
+})();
+</script>"""
+ERROR_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Build failed — ol-analysis</title>
+<style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:60rem}
+pre{background:#fff4f4;border-left:4px solid #c33;padding:1rem;white-space:pre-wrap}</style>
+</head><body><h1>The report could not be built</h1>
+<p>Fix the problem below and save; this page reloads by itself.</p>
+<pre>%s</pre></body></html>"""
+
+
+Snapshot = dict[str, tuple[int, int]]
+
+
+def snapshot(paths: Iterable[Path]) -> Snapshot:
+    """(mtime, size) of every file under the given files and folders; missing ones are absent."""
+    found: Snapshot = {}
+    for root in paths:
+        files = sorted(root.rglob("*")) if root.is_dir() else [root]
+        for file in files:
+            try:
+                stat = file.stat()
+            except OSError:
+                continue
+            if file.is_file() and not file.name.startswith((".", "~")):
+                found[str(file)] = (stat.st_mtime_ns, stat.st_size)
+    return found
+
+
+def describe_failure(error: BaseException) -> str:
+    """The text a failed build shows in the page: diagnostics in the compiler format."""
+    if isinstance(error, StudyError):
+        return "\n".join(format_text(d) for d in error.diagnostics) or str(error)
+    if isinstance(error, OlAnalysisError):
+        return str(error)
+    return f"{type(error).__name__}: {error}"
+
+
+@dataclass
+class BuildState:
+    """What the server knows about the latest build; ``version`` grows with every build."""
+
+    version: int = 0
+    error: str | None = None
+
+
+class ReportServer:
+    """Serve ``root`` (the build output), rebuilding when a watched file changes.
+
+    ``build`` writes the report (raising on problems); ``watched`` are the framework file and
+    the case and template folders; ``index`` is the page ``/`` redirects to, relative to root.
+    """
+
+    def __init__(
+        self,
+        build: Callable[[], object],
+        watched: Iterable[Path],
+        root: Path,
+        *,
+        index: str = "html/index.html",
+        host: str = "127.0.0.1",
+        port: int = 8000,
+        interval: float = POLL_SECONDS,
+    ) -> None:
+        self.build = build
+        self.watched = [Path(p) for p in watched]
+        self.root = Path(root)
+        self.index = index
+        self.interval = interval
+        self.state = BuildState()
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self._seen: Snapshot = {}
+        self._host, self._port = host, port
+        self._http: ThreadingHTTPServer | None = None
+
+    @property
+    def url(self) -> str:
+        if self._http is None:
+            return f"http://{self._host}:{self._port}/"
+        host, port = self._http.server_address[:2]
+        return f"http://{host!s}:{port}/"
+
+    def rebuild(self) -> BuildState:
+        """Build once (now) and record the outcome; never raises for a broken study."""
+        self._seen = snapshot(self.watched)
+        try:
+            self.build()
+            error = None
+        except Exception as failure:  # a dev server shows any failure in the page
+            error = describe_failure(failure)
+        with self._lock:
+            self.state = BuildState(self.state.version + 1, error)
+            return self.state
+
+    def check(self) -> bool:
+        """Rebuild if a watched file changed since the last build; True if it rebuilt."""
+        if snapshot(self.watched) == self._seen:
+            return False
+        self.rebuild()
+        return True
+
+    def start(self) -> None:
+        """Build, bind the port and serve and watch in background threads."""
+        self.rebuild()
+        ensure_folder(self.root, "output folder")
+        try:
+            self._http = ThreadingHTTPServer((self._host, self._port), self._handler())
+        except (OSError, OverflowError) as error:
+            raise UsageError(f"cannot listen on {self._host}:{self._port}: {error}") from None
+        self._http.daemon_threads = True
+        self._threads = [
+            threading.Thread(
+                target=self._http.serve_forever, args=(0.1,), name="serve-http", daemon=True
+            ),
+            threading.Thread(target=self._watch, name="serve-watch", daemon=True),
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._http is not None:
+            self._http.shutdown()
+            self._http.server_close()
+        for thread in self._threads:
+            thread.join(timeout=5)
+
+    def wait(self) -> None:
+        """Block until :meth:`stop` is called (or the process is interrupted)."""
+        self._stop.wait()
+
+    def _watch(self) -> None:
+        while not self._stop.wait(self.interval):
+            self.check()
+
+    def _handler(self) -> type[SimpleHTTPRequestHandler]:
+        server = self
+
+        class Handler(_Handler):
+            def __init__(self, *args: Any, **kwargs: Any) -> None:
+                self.report = server
+                super().__init__(*args, directory=str(server.root), **kwargs)
+
+        return Handler
+
+
+class _Handler(SimpleHTTPRequestHandler):
+    report: ReportServer
+
+    def do_GET(self) -> None:
+        path = self.path.split("?", 1)[0].split("#", 1)[0]
+        state = self.report.state
+        if path == VERSION_PATH:
+            body = json.dumps({"version": state.version, "ok": state.error is None})
+            self._send(HTTPStatus.OK, "application/json", body.encode())
+        elif path == "/favicon.ico" and not (self.report.root / "favicon.ico").is_file():
+            self.send_response(HTTPStatus.NO_CONTENT)  # no icon, and no 404 in the console
+            self.end_headers()
+        elif path == "/":
+            self.send_response(HTTPStatus.FOUND)
+            self.send_header("Location", "/" + self.report.index)
+            self.end_headers()
+        elif state.error is not None and path.endswith((".html", "/")):
+            page = ERROR_PAGE % html.escape(state.error)
+            self._send(HTTPStatus.OK, "text/html; charset=utf-8", self._inject(page, state))
+        elif path.endswith(".html"):
+            self._send_page(path, state)
+        else:
+            super().do_GET()
+
+    def _send_page(self, path: str, state: BuildState) -> None:
+        file = Path(self.translate_path(path))
+        try:
+            text = file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            self.send_error(HTTPStatus.NOT_FOUND, "page not found")
+            return
+        self._send(HTTPStatus.OK, "text/html; charset=utf-8", self._inject(text, state))
+
+    @staticmethod
+    def _inject(page: str, state: BuildState) -> bytes:
+        script = RELOAD_SCRIPT % (state.version, VERSION_PATH)
+        head, marker, tail = page.rpartition("</body>")
+        text = f"{head}{script}{marker}{tail}" if marker else page + script
+        return text.encode("utf-8")
+
+    def _send(self, status: HTTPStatus, content_type: str, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: the library never prints; the command line says where it serves."""
+
+
+def study_server(
+    framework: Path,
+    cases: Path,
+    templates: Path,
+    out: Path,
+    *,
+    lang: str = "nl",
+    port: int = 8000,
+    interval: float = POLL_SECONDS,
+) -> ReportServer:
+    """A server for a study folder: each (re)build loads the study and runs ``build``."""
+    from ol_analysis.core.study import load_study
+    from ol_analysis.report.build import build_report, study_provenance
+
+    def build() -> None:
+        study = load_study(".", framework=framework, cases=cases)
+        build_report(
+            study,
+            out,
+            lang=lang,
+            templates_dir=templates,
+            provenance=study_provenance(study, framework.parent),
+            protected={"study folder": framework.parent, "cases": cases, "templates": templates},
+        )
+
+    watched = [framework, cases, templates]
+    return ReportServer(build, watched, out, port=port, interval=interval)
