@@ -14,6 +14,8 @@ from enum import StrEnum
 
 
 class Severity(StrEnum):
+    """How bad a problem is: an error fails the command (exit 1), a warning does not."""
+
     ERROR = "error"
     WARNING = "warning"
 

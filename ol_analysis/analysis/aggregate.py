@@ -111,14 +111,14 @@ class Stats(_JsonMapping):
 
     n_cases: int
     counts: Mapping[str, tuple[str, ...]]
-    values: Mapping[str, Mapping[str, Any]]
+    scalar_values: Mapping[str, Mapping[str, Any]]
 
     def as_json(self) -> dict[str, Any]:
         """The ``stats --json`` object."""
         return {
             "n_cases": self.n_cases,
             "counts": {p: {"n": len(ids), "cases": list(ids)} for p, ids in self.counts.items()},
-            "values": {path: dict(per_case) for path, per_case in self.values.items()},
+            "values": {path: dict(per_case) for path, per_case in self.scalar_values.items()},
         }
 
 

@@ -2,7 +2,8 @@
 
 The framework comes from the project's codebook (:mod:`ol_analysis.interop.refi.codebook`);
 variables become profile groups; each ``Case`` (or, in a project without cases, each source)
-becomes a case file. See :mod:`ol_analysis.interop.refi.codebook` for what is and is not carried back.
+becomes a case file. See :mod:`ol_analysis.interop.refi.codebook` for what is and is not
+carried back.
 """
 
 from __future__ import annotations
