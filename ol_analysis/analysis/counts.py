@@ -26,12 +26,16 @@ class Count:
 
     ``path`` is the dotted path of ``stats --json`` the count comes from, or ``""`` for a count
     derived in the report (a combination, a range of values, records with a flag).
+    ``inferred`` says which of the cases rest on an allocation rather than on the case's own
+    material ("4 van 11, waarvan 4 afgeleid").
     """
 
     n: int
     cases: tuple[str, ...]
     total: int
     path: str = ""
+    inferred: tuple[str, ...] = ()
+    """The cases among ``cases`` that count only through codings marked ``inferred``."""
 
     @classmethod
     def of(cls, case_ids: Iterable[str], total: int, path: str = "") -> Count:
@@ -42,6 +46,10 @@ class Count:
     @property
     def all(self) -> bool:
         return self.total > 0 and self.n == self.total
+
+    @property
+    def n_inferred(self) -> int:
+        return len(self.inferred)
 
     @property
     def share(self) -> float:

@@ -14,12 +14,13 @@ chapter can say "5 van 11 casussen (c01, c04, …)" and never a bare tally.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
 import networkx as nx
 
+from ol_analysis.analysis import queries
 from ol_analysis.analysis.aggregate import order_cases, stats
 from ol_analysis.analysis.counts import Count, Roles, freeze
 from ol_analysis.analysis.network import (
@@ -88,6 +89,8 @@ class ReportData:
     networks: Mapping[str, CaseNetwork]
     partners: PartnerNetwork
     roles: Roles
+    study: Any = field(default=None, compare=False, repr=False)
+    """The study itself, for the named queries of :mod:`ol_analysis.analysis.queries`."""
 
     # -- lookups for templates: each names the path it could not find ----------------------------
 
@@ -169,21 +172,45 @@ class ReportData:
         """Cases whose value of an integer/number group lies in ``[low, high]``."""
         if path not in self.values:
             raise ReportLookupError("an integer or number group", path, self.values)
-        ids = [c for c, v in self.values[path].items() if isinstance(v, int | float)]
-        return Count.of([c for c in ids if low <= self.values[path][c] <= high], self.n_cases)
+        return queries.in_range(self.study, path, low, high)
 
     def count_all(self, *paths: str) -> Count:
         """Cases that carry every one of the given codes (e.g. both GGZ Drenthe and Cosis)."""
-        if not paths:
-            return Count.of([], self.n_cases)
-        sets = [set(self.count(path).cases) for path in paths]
-        both = set.intersection(*sets)
-        return Count.of([c for c in self.stats_order if c in both], self.n_cases)
+        return queries.all_of(self.study, [self._counted(p) for p in paths])
 
     def count_any(self, *paths: str) -> Count:
         """Cases that carry at least one of the given codes."""
-        either = set().union(*(self.count(path).cases for path in paths))
-        return Count.of([c for c in self.stats_order if c in either], self.n_cases)
+        return queries.any_of(self.study, [self._counted(p) for p in paths])
+
+    def counted(self, path: str) -> Count:
+        """Like :meth:`count`, and says which cases count only through inferred codings."""
+        return queries.cases_with(self.study, self._counted(path))
+
+    def exactly(self, group_path: str, *codes: str) -> Count:
+        """Cases whose codes in a group are exactly ``codes`` ("GGZ Drenthe and Cosis only")."""
+        if group_path not in self.groups:
+            raise ReportLookupError("a coded group or field", group_path, self.groups)
+        return queries.exactly(self.study, group_path, codes)
+
+    def per_case(self, group_path: str, **where: Any) -> queries.PerCase:
+        """Records of a group per case, only those whose fields equal ``where`` (mean, range,
+        distribution), e.g. ``per_case("support.professionals", involvement="core")``."""
+        if group_path not in self.records:
+            raise ReportLookupError("a record group", group_path, self.records)
+        return queries.records_per_case(self.study, group_path, where)
+
+    def distinct(self, field_path: str, **where: Any) -> queries.Distinct:
+        """The distinct values of a record field across the cases, each with its cases."""
+        return queries.distinct(self.study, field_path, where)
+
+    def quantifier(self, count: Count) -> str:
+        """all, most, half, some or none: how the report words a count."""
+        return queries.quantifier(count)
+
+    def _counted(self, path: str) -> str:
+        if path not in self.counts:
+            raise ReportLookupError("a counted path of the framework", path, self.counts)
+        return path
 
     def pairs(self, path: str, limit: int = 3) -> list[tuple[CodeCount, CodeCount, Count]]:
         """The commonest pairs of codes within one group, most cases first."""
@@ -265,4 +292,5 @@ def gather(
         networks=freeze({case.id: case_network(study, case, lang, roles) for case in ordered}),
         partners=partner_network(study, lang, roles),
         roles=roles,
+        study=study,
     )

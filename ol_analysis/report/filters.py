@@ -238,9 +238,20 @@ def count_phrase(count: Count, output: Output, lang: str, style: str = "digits")
         head = f"{words(count.n, lang)} {text(lang, 'of_the')} {words(count.total, lang)}"
     else:
         head = f"{count.n} {text(lang, 'of')} {count.total}"
+    tail = f", {inferred_phrase(count, lang)}" if count.inferred else ""
     if output.kind == "page":
-        return escape(f"{head} {noun}") + output.ids(count)
-    return f"{head} {noun}{output.ids(count)}"
+        return escape(f"{head} {noun}{tail}") + output.ids(count)
+    return f"{head} {noun}{tail}{output.ids(count)}"
+
+
+def inferred_phrase(count: Count, lang: str) -> str:
+    """How many of a count's cases rest on an inferred coding: "waarvan 4 afgeleid" /
+    "4 of them inferred"; empty when none does."""
+    if not count.inferred:
+        return ""
+    if lang == "nl":
+        return f"waarvan {count.n_inferred} {text(lang, 'inferred')}"
+    return f"{count.n_inferred} of them {text(lang, 'inferred')}"
 
 
 def capfirst(value: Any) -> str:

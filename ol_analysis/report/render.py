@@ -4,7 +4,8 @@ Templates only format the :class:`~ol_analysis.report.data.ReportData` they are 
 in a sandbox (an immutable one: a template can read the data, never change it), with
 ``StrictUndefined`` so that a typo fails instead of printing nothing, and a study's own
 ``templates/`` folder is searched before the packaged defaults. Any error a template causes is
-turned into a diagnostic naming the template file and line (:func:`template_problem`).
+turned into a diagnostic naming the template file and line (:func:`template_problem`); how
+Jinja tells where is isolated in :mod:`ol_analysis.report.template_errors`.
 
 Chapters are Markdown templates, ``<lang>/chapters/*.md.j2``. The Markdown file is written as
 rendered; the HTML page renders the same template with counts as links to the case pages and
@@ -15,7 +16,6 @@ from __future__ import annotations
 
 import os
 import re
-import traceback
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -43,6 +43,7 @@ from ol_analysis.diagnostics import Diagnostic
 from ol_analysis.errors import StudyError, UsageError
 from ol_analysis.report import filters as f
 from ol_analysis.report.data import ReportData, ReportLookupError
+from ol_analysis.report.template_errors import template_location
 
 CHAPTER_SUFFIX = ".md.j2"
 
@@ -120,6 +121,7 @@ def make_env(
         percent=partial(f.percent, lang=lang),
         join_and=partial(f.join_and, lang=lang),
         capfirst=f.capfirst,
+        inferred=partial(f.inferred_phrase, lang=lang),
         cell=f.md_cell,
         cases=_cases_filter(lang),
         ids=_ids_filter,
@@ -163,19 +165,17 @@ def _list_filter(context: Context, count: Any) -> str:
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
-def _shown(filename: str | None, name: str | None) -> str:
+def _shown(path: str) -> str:
     """A template's path as the user can find it: relative to the working folder, or inside the
-    package (``ol_analysis/templates/…``) for a packaged default."""
-    if not filename:
-        return name or "<template>"
-    path = Path(filename).resolve()
-    if path.is_relative_to(PACKAGE_TEMPLATES):
-        return f"ol_analysis/templates/{path.relative_to(PACKAGE_TEMPLATES).as_posix()}"
+    package (``ol_analysis/templates/…``) for a packaged default; a load name stays as it is."""
+    resolved = Path(path).resolve()
+    if resolved.is_relative_to(PACKAGE_TEMPLATES):
+        return f"ol_analysis/templates/{resolved.relative_to(PACKAGE_TEMPLATES).as_posix()}"
     try:
-        relative = os.path.relpath(filename)
+        relative = os.path.relpath(path)
     except ValueError:
-        return filename
-    return filename if relative.startswith("..") else relative
+        return path
+    return path if relative.startswith("..") else relative
 
 
 # What a template can get wrong: Jinja's own errors, a path the data does not hold, a filter or
@@ -184,24 +184,12 @@ def _shown(filename: str | None, name: str | None) -> str:
 TEMPLATE_MISTAKES = (TemplateError, LookupError, TypeError, ValueError, ArithmeticError)
 
 
-def _unreadable_template(error: BaseException) -> Diagnostic | None:
-    """A template file that is not UTF-8 (or cannot be read), named as the loader found it."""
-    if not isinstance(error, UnicodeDecodeError | OSError):
-        return None
-    filename = next(
-        (
-            frame.f_locals["filename"]
-            for frame, _line in reversed(list(traceback.walk_tb(error.__traceback__)))
-            if frame.f_code.co_name == "get_source" and "filename" in frame.f_locals
-        ),
-        None,
-    )
-    if filename is None:
-        return None
+def _unreadable_template(error: BaseException, path: str) -> Diagnostic:
+    """A template file that is not UTF-8 (or cannot be read)."""
     if isinstance(error, UnicodeDecodeError):
         before = bytes(error.object[: error.start])
         return Diagnostic(
-            _shown(filename, None),
+            _shown(path),
             before.count(b"\n") + 1,
             len(before) - (before.rfind(b"\n") + 1) + 1,
             "encoding",
@@ -209,43 +197,42 @@ def _unreadable_template(error: BaseException) -> Diagnostic | None:
             f"{error.start})",
             "save the file as UTF-8 in your editor",
         )
-    return Diagnostic(
-        _shown(filename, None), 1, 1, "unreadable", f"cannot read the template: {error}"
-    )
+    return Diagnostic(_shown(path), 1, 1, "unreadable", f"cannot read the template: {error}")
 
 
-def template_problem(error: BaseException, name: str) -> Diagnostic | None:
-    """A diagnostic for a mistake in template ``name`` (or a template it uses), or None when the
-    error is not a template's mistake (then it is a bug and must not be hidden)."""
-    unreadable = _unreadable_template(error)
-    if unreadable is not None:
-        return unreadable
+def template_problem(
+    error: BaseException, name: str, env: ImmutableSandboxedEnvironment
+) -> Diagnostic | None:
+    """A diagnostic for a mistake in template ``name`` of ``env`` (or a template it uses), or None
+    when the error is not a template's mistake (then it is a bug and must not be hidden). Where
+    the mistake is comes from :func:`~ol_analysis.report.template_errors.template_location`."""
+    if not isinstance(error, (*TEMPLATE_MISTAKES, OSError)):
+        return None
+    where = template_location(error, env, name)
+    if where.found == "loading":
+        return _unreadable_template(error, where.path)
     if isinstance(error, TemplateSyntaxError):
         return Diagnostic(
-            _shown(error.filename, error.name),
-            error.lineno or 1,
+            _shown(where.path),
+            where.line,
             1,
             "template-syntax",
             error.message or str(error),
             "check the Jinja syntax at this line",
         )
-    where = [
-        (frame.f_code.co_filename, line)
-        for frame, line in traceback.walk_tb(error.__traceback__)
-        if "__jinja_exception__" in frame.f_globals
-    ]
-    if isinstance(error, TemplateNotFound) and not where:
-        return Diagnostic(name, 1, 1, "template-not-found", f"template '{error.name}' not found")
-    if not where or not isinstance(error, TEMPLATE_MISTAKES):
+    if isinstance(error, TemplateNotFound) and where.found == "fallback":
+        return Diagnostic(
+            _shown(where.path), 1, 1, "template-not-found", f"template '{error.name}' not found"
+        )
+    if not isinstance(error, TEMPLATE_MISTAKES):
         return None
-    filename, line = where[-1]
     rule, hint = _rule(error)
     message = (
         str(error)
         if not isinstance(error, TemplateNotFound)
         else (f"template '{error.name}' not found")
     )
-    return Diagnostic(_shown(filename, name), line, 1, rule, message, hint)
+    return Diagnostic(_shown(where.path), where.line, 1, rule, message, hint)
 
 
 def _rule(error: BaseException) -> tuple[str, str | None]:
@@ -263,7 +250,7 @@ def render_template(env: ImmutableSandboxedEnvironment, name: str, **context: An
     try:
         return env.get_template(name).render(**context)
     except Exception as error:
-        problem = template_problem(error, name)
+        problem = template_problem(error, name, env)
         if problem is None:
             raise
         raise StudyError([problem]) from None

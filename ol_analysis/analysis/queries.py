@@ -1,0 +1,335 @@
+"""The named queries behind every figure a chapter states: pure functions over a loaded study.
+
+Each returns a value with the cases behind it, so that a sentence of a chapter ("bij vijf
+casussen", "gemiddeld vier, minimaal twee, maximaal vijf medewerkers") can always be traced to
+its cases. Templates call these through :class:`~ol_analysis.report.data.ReportData` and only
+format the results; the claims corpus of a study (``tests/study/claims.yaml`` for the shipped
+one) names them through :func:`run`.
+
+Paths are the dotted paths of ``stats --json``: ``part.group.code`` for a code of a single or
+multi group, ``part.group.field.code`` for a code of a record field, ``part.group`` or
+``part.group.field`` for a bool.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from statistics import fmean
+from typing import Any, Literal
+
+from ol_analysis.analysis.aggregate import counted_records
+from ol_analysis.analysis.counts import Count
+from ol_analysis.core.framework import Group
+from ol_analysis.core.study import Case, Study
+from ol_analysis.core.values import as_list
+from ol_analysis.diagnostics import did_you_mean
+from ol_analysis.errors import UsageError
+
+Quantifier = Literal["all", "most", "half", "some", "none"]
+
+
+@dataclass(frozen=True)
+class PerCase:
+    """A number per case (e.g. core professionals per case), with its mean and range."""
+
+    values: Mapping[str, int | float]
+    total_cases: int
+
+    @property
+    def count(self) -> Count:
+        return Count.of(sorted(self.values), self.total_cases)
+
+    @property
+    def mean(self) -> float | None:
+        return fmean(self.values.values()) if self.values else None
+
+    @property
+    def minimum(self) -> int | float | None:
+        return min(self.values.values()) if self.values else None
+
+    @property
+    def maximum(self) -> int | float | None:
+        return max(self.values.values()) if self.values else None
+
+    @property
+    def total(self) -> int | float:
+        return sum(self.values.values())
+
+    def cases_with(self, value: int | float) -> Count:
+        """The cases whose number is ``value`` (e.g. the cases with two casemanagers)."""
+        return Count.of(sorted(c for c, v in self.values.items() if v == value), self.total_cases)
+
+    @property
+    def distribution(self) -> tuple[tuple[int | float, Count], ...]:
+        """Each value that occurs, ascending, with the cases that have it."""
+        return tuple((v, self.cases_with(v)) for v in sorted(set(self.values.values())))
+
+
+@dataclass(frozen=True)
+class Distinct:
+    """The distinct values of a field across the cases, each with the cases that have it."""
+
+    values: tuple[tuple[str, Count], ...]
+
+    @property
+    def n(self) -> int:
+        return len(self.values)
+
+
+@dataclass(frozen=True)
+class Money:
+    """Amounts in euro: how many, total, mean and range."""
+
+    amounts: tuple[float, ...]
+
+    @property
+    def n(self) -> int:
+        return len(self.amounts)
+
+    @property
+    def total(self) -> float:
+        return sum(self.amounts)
+
+    @property
+    def mean(self) -> float | None:
+        return fmean(self.amounts) if self.amounts else None
+
+    @property
+    def minimum(self) -> float | None:
+        return min(self.amounts) if self.amounts else None
+
+    @property
+    def maximum(self) -> float | None:
+        return max(self.amounts) if self.amounts else None
+
+
+# --- resolving paths --------------------------------------------------------------------------
+
+
+def _group(study: Study, path: str) -> Group:
+    group = study.framework.group(path)
+    if group is None:
+        known = [g.path for _p, g in study.framework.groups()]
+        hint = did_you_mean(path, known)
+        raise UsageError(
+            f"'{path}' is not a group of the framework" + (f"; {hint}" if hint else "")
+        )
+    return group
+
+
+def _split(study: Study, path: str) -> tuple[Group, str | None, str | None]:
+    """(group, record field id or None, code or None) of a counted path."""
+    parts = path.split(".")
+    group = study.framework.group(".".join(parts[:2]))
+    rest = parts[2:]
+    if group is not None and group.kind == "records" and rest:
+        field = group.field(rest[0])
+        if field is not None and len(rest) <= 2:
+            return group, field.id, rest[1] if len(rest) > 1 else None
+    if group is not None and len(rest) == 1 and group.is_coded:
+        return group, None, rest[0]
+    if group is not None and not rest and group.kind == "bool":
+        return group, None, None
+    known = list(_known_paths(study))
+    hint = did_you_mean(path, known)
+    raise UsageError(
+        f"'{path}' is not a counted path of the framework" + (f"; {hint}" if hint else "")
+    )
+
+
+def _known_paths(study: Study) -> Iterable[str]:
+    for _part, group in study.framework.groups():
+        yield group.path
+        yield from (code.path for code in group.codes)
+        for field in group.fields:
+            yield field.path
+            yield from (code.path for code in field.codes)
+
+
+def _matches(study: Study, case: Case, path: str) -> tuple[bool, bool]:
+    """(does the case count under ``path``, does that rest only on inferred codings)."""
+    group, field_id, code = _split(study, path)
+    if field_id is None and code is not None:
+        items = [item for item in case.items(group.path) if item.code == code]
+    elif field_id is None:
+        items = [item for item in case.items(group.path) if getattr(item, "value", None) is True]
+    else:
+        row_field = group.row_field
+        on_row = group.status is not None and row_field is not None and field_id == row_field.id
+        records = counted_records(group, case) if on_row else case.items(group.path)
+        if code is None:
+            items = [r for r in records if getattr(r, field_id, None) is True]
+        else:
+            items = [r for r in records if code in as_list(getattr(r, field_id, None))]
+    if not items:
+        return False, False
+    return True, all(getattr(item, "inferred", False) for item in items)
+
+
+# --- counts -----------------------------------------------------------------------------------
+
+
+def _count(study: Study, matching: Iterable[tuple[str, bool]], path: str = "") -> Count:
+    found = sorted(matching)
+    inferred = tuple(case_id for case_id, rests_on_inference in found if rests_on_inference)
+    return Count(len(found), tuple(c for c, _i in found), len(study), path, inferred)
+
+
+def cases_with(study: Study, path: str) -> Count:
+    """The cases that count under a code or bool path, and which of them only by inference."""
+    hits = ((case.id, _matches(study, case, path)) for case in study)
+    return _count(study, ((case_id, m[1]) for case_id, m in hits if m[0]), path)
+
+
+def all_of(study: Study, paths: Sequence[str]) -> Count:
+    """The cases that count under every one of ``paths`` ("both GGZ Drenthe and Cosis")."""
+    matching = []
+    for case in study:
+        results = [_matches(study, case, path) for path in paths]
+        if paths and all(found for found, _i in results):
+            matching.append((case.id, any(inferred for _f, inferred in results)))
+    return _count(study, matching)
+
+
+def any_of(study: Study, paths: Sequence[str]) -> Count:
+    """The cases that count under at least one of ``paths``."""
+    matching = []
+    for case in study:
+        results = [m for m in (_matches(study, case, path) for path in paths) if m[0]]
+        if results:
+            matching.append((case.id, all(inferred for _f, inferred in results)))
+    return _count(study, matching)
+
+
+def exactly(study: Study, group_path: str, codes: Sequence[str]) -> Count:
+    """The cases whose codes in a single or multi group are exactly ``codes`` (in any order):
+    "GGZ Drenthe and Cosis, and no other organisation"."""
+    group = _group(study, group_path)
+    known = {code.id for code in group.codes}
+    unknown = [c for c in codes if c not in known]
+    if unknown:
+        raise UsageError(f"'{unknown[0]}' is not a code of {group_path}")
+    wanted = set(codes)
+    matching = []
+    for case in study:
+        items = case.items(group_path)
+        if {item.code for item in items} == wanted:
+            matching.append((case.id, any(getattr(i, "inferred", False) for i in items)))
+    return _count(study, matching)
+
+
+def in_range(study: Study, path: str, low: float, high: float) -> Count:
+    """The cases whose integer or number group lies in ``[low, high]``."""
+    group = _group(study, path)
+    matching = []
+    for case in study:
+        value = case.value(group.path)
+        number = getattr(value, "value", None)
+        if isinstance(number, int | float) and low <= number <= high:
+            matching.append((case.id, bool(getattr(value, "inferred", False))))
+    return _count(study, matching)
+
+
+def quantifier(count: Count) -> Quantifier:
+    """How a report words a count: all, most (more than half), half, some, none."""
+    if count.n == 0:
+        return "none"
+    if count.n == count.total:
+        return "all"
+    if 2 * count.n > count.total:
+        return "most"
+    return "half" if 2 * count.n == count.total else "some"
+
+
+# --- records ----------------------------------------------------------------------------------
+
+
+def _record_matches(record: Any, where: Mapping[str, Any]) -> bool:
+    for field_id, wanted in where.items():
+        value = getattr(record, field_id, None)
+        if isinstance(value, list):
+            if wanted not in value:
+                return False
+        elif value != wanted:
+            return False
+    return True
+
+
+def records_per_case(
+    study: Study, group_path: str, where: Mapping[str, Any] | None = None
+) -> PerCase:
+    """How many records of a group each case has, counting only records whose fields equal
+    ``where`` (e.g. ``{"involvement": "core"}`` for the 'vaste schil'). Cases without any
+    record of the group are left out of the mean and range."""
+    group = _group(study, group_path)
+    if group.kind != "records":
+        raise UsageError(f"'{group_path}' is a {group.kind} group, not a record group")
+    for field_id in where or {}:
+        if group.field(field_id) is None:
+            known = [f.id for f in group.fields]
+            raise UsageError(f"'{field_id}' is not a field of {group_path}; fields: {known}")
+    values: dict[str, int] = {}
+    for case in study:
+        records = case.items(group_path)
+        if records:
+            values[case.id] = sum(1 for r in records if _record_matches(r, where or {}))
+    return PerCase(values, len(study))
+
+
+def distinct(study: Study, field_path: str, where: Mapping[str, Any] | None = None) -> Distinct:
+    """The distinct codes (or texts) of a record field across all cases, in framework order for
+    codes, each with the cases that have it (e.g. the 25 network partners of Bijlage I)."""
+    group_path, _, field_id = field_path.rpartition(".")
+    group = _group(study, group_path)
+    field = group.field(field_id)
+    if field is None:
+        raise UsageError(f"'{field_id}' is not a field of {group_path}")
+    seen: dict[str, set[str]] = {}
+    for case in study:
+        for record in case.items(group_path):
+            if _record_matches(record, where or {}):
+                for value in as_list(getattr(record, field_id, None)):
+                    seen.setdefault(str(value), set()).add(case.id)
+    order = {code.id: index for index, code in enumerate(field.codes)}
+    keys = sorted(seen, key=lambda v: (order.get(v, len(order)), v))
+    return Distinct(tuple((k, Count.of(sorted(seen[k]), len(study))) for k in keys))
+
+
+def money(amounts: Iterable[float | int | None]) -> Money:
+    """Amounts in euro, leaving out the missing ones."""
+    return Money(tuple(float(a) for a in amounts if a is not None))
+
+
+# --- the query language of a claims corpus ----------------------------------------------------
+
+
+def run(study: Study, query: Mapping[str, Any]) -> Any:
+    """Run one query of a claims corpus and return its comparable value.
+
+    ``{count: PATH}`` → k; ``{cases: PATH}`` → [case ids]; ``{count_exact: GROUP, codes: [..]}``
+    → k; ``{count_all: [PATH, ..]}`` → k; ``{records_per_case: GROUP, where: {..}, stat:
+    mean|min|max}`` → number; ``{distinct: GROUP.FIELD, where: {..}}`` → n; ``{quantifier:
+    PATH}`` → all|most|half|some|none; ``{values: PATH, band: [low, high]}`` → k. Study-level
+    findings (``{study: PATH}``) are looked up by the caller, which holds the study file.
+    """
+    if "count" in query:
+        return cases_with(study, query["count"]).n
+    if "cases" in query:
+        return list(cases_with(study, query["cases"]).cases)
+    if "count_exact" in query:
+        return exactly(study, query["count_exact"], query["codes"]).n
+    if "count_all" in query:
+        return all_of(study, query["count_all"]).n
+    if "records_per_case" in query:
+        per_case = records_per_case(study, query["records_per_case"], query.get("where"))
+        stat = {"mean": per_case.mean, "min": per_case.minimum, "max": per_case.maximum}
+        return stat[query["stat"]]
+    if "distinct" in query:
+        return distinct(study, query["distinct"], query.get("where")).n
+    if "quantifier" in query:
+        return quantifier(cases_with(study, query["quantifier"]))
+    if "values" in query:
+        low, high = query["band"]
+        return in_range(study, query["values"], low, high).n
+    raise UsageError(f"not a query: {dict(query)}")

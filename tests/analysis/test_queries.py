@@ -1,0 +1,113 @@
+"""The named queries behind the chapters' figures, on a four-case synthetic study whose every
+figure can be counted by hand (tests/analysis/study)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import ol_analysis
+from ol_analysis.analysis import queries
+from ol_analysis.analysis.counts import Count
+
+STUDY = Path(__file__).parent / "study"
+
+
+@pytest.fixture(scope="module")
+def study() -> ol_analysis.Study:
+    return ol_analysis.load_study(STUDY)
+
+
+def test_cases_with_a_code_name_the_inferred_ones(study: ol_analysis.Study) -> None:
+    cosis = queries.cases_with(study, "profile.organisations.cosis")
+    assert (cosis.n, cosis.cases, cosis.total) == (3, ("q1", "q2", "q3"), 4)
+    assert cosis.inferred == ("q2", "q3")
+    assert queries.cases_with(study, "profile.organisations.ggz").inferred == ("q3",)
+
+
+def test_a_record_field_code_and_a_bool_field(study: ol_analysis.Study) -> None:
+    assert queries.cases_with(study, "support.professionals.discipline.psychiatrist").cases == (
+        "q1",
+        "q2",
+    )
+    assert queries.cases_with(study, "support.professionals.casemanager").n == 3
+
+
+def test_exact_combination_differs_from_both_present(study: ol_analysis.Study) -> None:
+    exact = queries.exactly(study, "profile.organisations", ["cosis", "ggz"])
+    assert exact.cases == ("q1", "q3")
+    assert exact.inferred == ("q3",)
+    both = queries.all_of(study, ["profile.organisations.ggz", "profile.organisations.cosis"])
+    assert both.cases == ("q1", "q2", "q3")
+    assert queries.any_of(study, ["profile.organisations.vnn"]).cases == ("q2", "q4")
+
+
+def test_records_per_case_over_a_filtered_set(study: ol_analysis.Study) -> None:
+    core = queries.records_per_case(study, "support.professionals", {"involvement": "core"})
+    assert dict(core.values) == {"q1": 2, "q2": 3, "q3": 2}
+    assert (core.mean, core.minimum, core.maximum) == (pytest.approx(7 / 3), 2, 3)
+    assert core.count.cases == ("q1", "q2", "q3")  # q4 has no professionals: not a zero
+    managers = queries.records_per_case(study, "support.professionals", {"casemanager": True})
+    assert [(v, c.cases) for v, c in managers.distribution] == [(1, ("q1", "q3")), (2, ("q2",))]
+    every = queries.records_per_case(study, "support.professionals")
+    assert every.total == 9
+
+
+def test_distinct_values_with_their_cases(study: ol_analysis.Study) -> None:
+    disciplines = queries.distinct(study, "support.professionals.discipline")
+    assert [v for v, _c in disciplines.values] == ["nurse", "counsellor", "psychiatrist"]
+    assert disciplines.n == 3
+    on_call = queries.distinct(study, "support.professionals.discipline", {"involvement": "ad_hoc"})
+    assert [(v, c.cases) for v, c in on_call.values] == [
+        ("nurse", ("q2",)),
+        ("psychiatrist", ("q1",)),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("n", "word"), [(0, "none"), (1, "some"), (2, "half"), (3, "most"), (4, "all")]
+)
+def test_quantifiers(n: int, word: str) -> None:
+    assert queries.quantifier(Count.of([f"c{i}" for i in range(n)], 4)) == word
+
+
+def test_values_in_a_band(study: ol_analysis.Study) -> None:
+    band = queries.in_range(study, "profile.severity", 8, 9)
+    assert (band.cases, band.inferred) == (("q2", "q3"), ("q2",))
+
+
+def test_money_totals_and_ranges() -> None:
+    amounts = queries.money([1099, None, 1464, 1292.5])
+    assert (amounts.n, amounts.total, amounts.minimum, amounts.maximum) == (3, 3855.5, 1099, 1464)
+    assert queries.money([]).mean is None
+
+
+def test_the_claims_query_language(study: ol_analysis.Study) -> None:
+    run = queries.run
+    assert run(study, {"count": "profile.organisations.cosis"}) == 3
+    assert run(study, {"cases": "profile.organisations.vnn"}) == ["q2", "q4"]
+    assert run(study, {"count_exact": "profile.organisations", "codes": ["ggz", "cosis"]}) == 2
+    assert (
+        run(study, {"count_all": ["profile.organisations.ggz", "profile.organisations.vnn"]}) == 1
+    )
+    query = {"records_per_case": "support.professionals", "where": {"involvement": "core"}}
+    assert run(study, {**query, "stat": "max"}) == 3
+    assert run(study, {"distinct": "support.professionals.discipline"}) == 3
+    assert run(study, {"quantifier": "profile.organisations.ggz"}) == "most"
+    assert run(study, {"values": "profile.severity", "band": [5, 6]}) == 2
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"count": "profile.organisation.cosis"},
+        {"count_exact": "profile.organisations", "codes": ["ggzz"]},
+        {"records_per_case": "profile.organisations", "stat": "mean"},
+        {"records_per_case": "support.professionals", "where": {"role": 1}, "stat": "mean"},
+        {"nonsense": 1},
+    ],
+)
+def test_a_bad_query_is_a_usage_error(study: ol_analysis.Study, query: dict) -> None:
+    with pytest.raises(ol_analysis.UsageError):
+        queries.run(study, query)
