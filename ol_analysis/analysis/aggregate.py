@@ -10,15 +10,13 @@ from typing import Any
 
 from ol_analysis.core.framework import Framework, Group
 from ol_analysis.core.study import Case, Study
+from ol_analysis.core.values import as_list
 from ol_analysis.diagnostics import did_you_mean
 from ol_analysis.errors import UsageError
 
 
 def _record_codes(record: Any, field_id: str) -> list[str]:
-    value = getattr(record, field_id, None)
-    if value is None:
-        return []
-    return list(value) if isinstance(value, list) else [value]
+    return as_list(getattr(record, field_id, None))
 
 
 def counted_records(group: Group, case: Case) -> list[Any]:

@@ -15,6 +15,7 @@ from typing import Any
 
 from ol_analysis.core.framework import Framework, Group
 from ol_analysis.core.study import Case
+from ol_analysis.core.values import as_list
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -88,7 +89,7 @@ def item_codings(item: Item) -> list[Coding]:
         value = getattr(model, field.id, None)
         if field.is_coded and value is not None:
             counted = counting or row_field is None or field.id != row_field.id
-            for code in value if isinstance(value, list) else [value]:
+            for code in as_list(value):
                 found.append(Coding(item, f"{field.path}.{code}", field.id, code, counted))
         elif field.type == "bool" and value is True:
             found.append(Coding(item, field.path, field.id, "true"))

@@ -18,6 +18,7 @@ import networkx as nx
 
 from ol_analysis.analysis.counts import Count, Roles
 from ol_analysis.core.framework import Framework, Group
+from ol_analysis.core.values import as_list
 
 __all__ = [
     "CaseNetwork",
@@ -93,10 +94,7 @@ class PartnerNetwork:
 
 
 def _codes(record: Any, field_id: str) -> list[str]:
-    value = getattr(record, field_id, None)
-    if value is None:
-        return []
-    return list(value) if isinstance(value, list) else [value]
+    return as_list(getattr(record, field_id, None))
 
 
 def _coordinated(record: Any, field_id: str | None) -> bool:

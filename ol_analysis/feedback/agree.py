@@ -27,10 +27,12 @@ from pathlib import Path
 from typing import Any
 
 from ol_analysis.agreement import cohen_kappa, krippendorff_alpha, percent_agreement
+from ol_analysis.core.case_ids import CaseIds
 from ol_analysis.core.casemodel import CaseModels
 from ol_analysis.core.framework import Framework, Group
 from ol_analysis.core.study import CASE_SUFFIXES, Case, case_files, check_cases
-from ol_analysis.core.validate import validate_document
+from ol_analysis.core.validate import case_id_of, validate_document
+from ol_analysis.core.values import as_list
 from ol_analysis.core.yamlsource import MAX_FILE_BYTES, parse_text
 from ol_analysis.diagnostics import has_errors
 from ol_analysis.errors import StudyError, UsageError
@@ -125,9 +127,11 @@ def load_coding(spec: str, models: CaseModels) -> Coding:
 
 
 def _load_revision(spec: str, models: CaseModels) -> Coding:
-    """``REV:FILE`` or ``REV:DIR`` (paths as git takes them), read through :mod:`gitio`."""
+    """``REV:FILE`` or ``REV:DIR`` (paths as git takes them), read through :mod:`ol_analysis.git`;
+    case ids are checked as :func:`check_cases` checks them (:mod:`ol_analysis.core.case_ids`)."""
     specs = revision_files(spec, CASE_SUFFIXES)
     cases: dict[str, Case] = {}
+    case_ids = CaseIds()
     diagnostics = []
     for one in specs:
         doc, problems = parse_text(one, read_revision(one, max_bytes=MAX_FILE_BYTES))
@@ -136,12 +140,12 @@ def _load_revision(spec: str, models: CaseModels) -> Coding:
             continue
         model, problems = validate_document(doc, models, Path(one.partition(":")[2]))
         diagnostics += problems
-        if model is not None:
-            case_id = str(model.id)  # type: ignore[attr-defined]
-            if case_id in cases:
-                diagnostics.append(
-                    doc.diagnostic(("id",), "duplicate-case", f"case id '{case_id}' is used twice")
-                )
+        duplicate = case_ids.claim(doc, one)
+        if duplicate is not None:
+            diagnostics.append(duplicate)
+            continue
+        case_id = case_id_of(doc.data)
+        if model is not None and case_id is not None:
             cases[case_id] = Case(case_id, one, model, doc)
     if has_errors(diagnostics):
         raise StudyError(diagnostics)
@@ -184,7 +188,7 @@ def unit_values(group: Group, case: Case) -> dict[str, Hashable]:
     found: dict[str, set[str]] = {}
     for record in case.items(group.path):
         value = getattr(record, row.id, None)
-        codes = value if isinstance(value, list) else [value] if value is not None else []
+        codes = as_list(value)
         status = str(getattr(record, status_field, None)) if status_field else ""
         for code in codes:
             found.setdefault(code, set()).add(status)

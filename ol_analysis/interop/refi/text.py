@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from ol_analysis.analysis.codings import Item, clean_text, items, text_of
 from ol_analysis.core.framework import Framework, Group
 from ol_analysis.core.study import Case
+from ol_analysis.core.values import as_list
 
 NAMESPACE = uuid.UUID("4f1c2a7e-9b3d-5c8e-a6f0-0d2b7e91c3a5")  # never change: GUIDs derive from it
 
@@ -61,7 +62,7 @@ def _item_label(framework: Framework, item: Item, lang: str) -> str:
                 continue
             if fld.is_coded:
                 labels = {c.id: c.label.get(lang) for c in fld.codes}
-                values = value if isinstance(value, list) else [value]
+                values = as_list(value)
                 shown.append(", ".join(labels.get(str(v), str(v)) for v in values))
             else:
                 shown.append(str(value))
