@@ -304,31 +304,83 @@ def money(amounts: Iterable[float | int | None]) -> Money:
 # --- the query language of a claims corpus ----------------------------------------------------
 
 
+def cases_with_records(study: Study, group_path: str, where: Mapping[str, Any]) -> Count:
+    """The cases with at least one record of a group whose fields equal ``where`` (a codes
+    field matches when it contains the value)."""
+    per_case = records_per_case(study, group_path, where)
+    return Count.of(sorted(c for c, n in per_case.values.items() if n), len(study))
+
+
+def codes_per_case(study: Study, group_path: str) -> PerCase:
+    """How many codes of a multi group each case has (cases without any left out)."""
+    group = _group(study, group_path)
+    if not group.is_coded:
+        raise UsageError(f"'{group_path}' is a {group.kind} group; it has no codes to count")
+    values = {case.id: len(case.codes(group_path)) for case in study if case.codes(group_path)}
+    return PerCase(values, len(study))
+
+
+def distinct_codes(study: Study, group_path: str) -> Distinct:
+    """The codes of a single or multi group that at least one case has, in framework order."""
+    group = _group(study, group_path)
+    found = [(code.id, count) for code in group.codes if (count := cases_with(study, code.path)).n]
+    return Distinct(tuple(found))
+
+
+def _selection(study: Study, query: Mapping[str, Any], key: str) -> Count:
+    """The cases a query's ``key`` names: a path, a list of paths (any of them), or a record
+    group with ``where``."""
+    target = query[key]
+    if isinstance(target, list):
+        return any_of(study, target)
+    group = study.framework.group(target)
+    if group is not None and group.kind == "records":
+        return cases_with_records(study, target, query.get("where") or {})
+    if group is not None and group.is_coded:
+        return any_of(study, [code.path for code in group.codes])
+    return cases_with(study, target)
+
+
+def _per_case(study: Study, query: Mapping[str, Any]) -> PerCase:
+    group = _group(study, query["records_per_case"])
+    if group.kind == "records":
+        return records_per_case(study, group.path, query.get("where"))
+    return codes_per_case(study, group.path)
+
+
 def run(study: Study, query: Mapping[str, Any]) -> Any:
     """Run one query of a claims corpus and return its comparable value.
 
-    ``{count: PATH}`` → k; ``{cases: PATH}`` → [case ids]; ``{count_exact: GROUP, codes: [..]}``
-    → k; ``{count_all: [PATH, ..]}`` → k; ``{records_per_case: GROUP, where: {..}, stat:
-    mean|min|max}`` → number; ``{distinct: GROUP.FIELD, where: {..}}`` → n; ``{quantifier:
-    PATH}`` → all|most|half|some|none; ``{values: PATH, band: [low, high]}`` → k. Study-level
-    findings (``{study: PATH}``) are looked up by the caller, which holds the study file.
+    ``{count: PATH}`` → k (a record group with ``where``: cases with a matching record);
+    ``{cases: PATH}`` → [case ids]; ``{count_exact: GROUP, codes: [..]}`` → k; ``{count_all:
+    [PATH, ..]}`` / ``{count_any: [..]}`` → k; ``{records_per_case: GROUP, where: {..}, stat:
+    mean|min|max}`` → number (a multi group: codes per case); ``{distinct: GROUP[.FIELD],
+    where: {..}}`` → n; ``{quantifier: PATH or [PATH, ..], where: {..}}`` →
+    all|most|half|some|none; ``{values: PATH, band: [low, high]}`` → k. Study-level findings
+    (``{study: PATH}``) are looked up by the caller, which holds the study file.
     """
     if "count" in query:
-        return cases_with(study, query["count"]).n
+        return _selection(study, query, "count").n
     if "cases" in query:
-        return list(cases_with(study, query["cases"]).cases)
+        return list(_selection(study, query, "cases").cases)
     if "count_exact" in query:
         return exactly(study, query["count_exact"], query["codes"]).n
     if "count_all" in query:
         return all_of(study, query["count_all"]).n
+    if "count_any" in query:
+        return any_of(study, query["count_any"]).n
     if "records_per_case" in query:
-        per_case = records_per_case(study, query["records_per_case"], query.get("where"))
+        per_case = _per_case(study, query)
         stat = {"mean": per_case.mean, "min": per_case.minimum, "max": per_case.maximum}
         return stat[query["stat"]]
     if "distinct" in query:
-        return distinct(study, query["distinct"], query.get("where")).n
+        path = query["distinct"]
+        group = study.framework.group(path)
+        if group is not None and group.is_coded:
+            return distinct_codes(study, path).n
+        return distinct(study, path, query.get("where")).n
     if "quantifier" in query:
-        return quantifier(cases_with(study, query["quantifier"]))
+        return quantifier(_selection(study, query, "quantifier"))
     if "values" in query:
         low, high = query["band"]
         return in_range(study, query["values"], low, high).n

@@ -96,6 +96,19 @@ def test_the_claims_query_language(study: ol_analysis.Study) -> None:
     assert run(study, {"distinct": "support.professionals.discipline"}) == 3
     assert run(study, {"quantifier": "profile.organisations.ggz"}) == "most"
     assert run(study, {"values": "profile.severity", "band": [5, 6]}) == 2
+    assert run(study, {"count_any": ["profile.organisations.vnn"]}) == 2
+    managers = {"count": "support.professionals", "where": {"casemanager": True}}
+    assert run(study, managers) == 3
+    assert (
+        run(study, {**managers, "where": {"discipline": "psychiatrist", "involvement": "core"}})
+        == 1
+    )
+    assert (
+        run(study, {"quantifier": ["profile.organisations.vnn", "profile.organisations.cosis"]})
+        == "all"
+    )
+    assert run(study, {"records_per_case": "profile.organisations", "stat": "max"}) == 3
+    assert run(study, {"distinct": "profile.organisations"}) == 3
 
 
 @pytest.mark.parametrize(
@@ -103,7 +116,7 @@ def test_the_claims_query_language(study: ol_analysis.Study) -> None:
     [
         {"count": "profile.organisation.cosis"},
         {"count_exact": "profile.organisations", "codes": ["ggzz"]},
-        {"records_per_case": "profile.organisations", "stat": "mean"},
+        {"records_per_case": "profile.severity", "stat": "mean"},
         {"records_per_case": "support.professionals", "where": {"role": 1}, "stat": "mean"},
         {"nonsense": 1},
     ],
