@@ -9,9 +9,10 @@ import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
+import typer.core
 from rich.console import Console
 from rich.text import Text
 
@@ -20,6 +21,39 @@ from ol_analysis.errors import OlAnalysisError, StudyError
 
 if TYPE_CHECKING:
     from ol_analysis.core.study import Study
+
+
+def _plain_help_types() -> None:
+    """Show value types in help as words (``PATH``, ``TEXT``), never as Python types.
+
+    typer 0.2x prints each parameter's Python annotation in help (``FILES <list[Path]>``,
+    ``--title <str>``) and gives arguments no way to opt out. This wraps typer's (private)
+    ``_TyperParameter.display_type``; where a typer release lacks it, help simply keeps
+    typer's own wording.
+    """
+    parameter = getattr(typer.core, "_TyperParameter", None)
+    original = getattr(parameter, "display_type", None)
+    if parameter is None or original is None or getattr(original, "plain", False):
+        return
+    words = {"str": "TEXT", "int": "INTEGER", "float": "NUMBER", "path": "PATH", "Path": "PATH"}
+
+    def display_type(self: Any, ctx: Any) -> str:
+        label = str(original(self, ctx)).removeprefix("<").removesuffix(">")
+        if label.startswith("list[") and label.endswith("]"):
+            label = label[5:-1]
+        if label.endswith(" range"):
+            label = label.removesuffix(" range")
+        if "|" in label:
+            return f"[{label}]"
+        if isinstance(self, typer.core.TyperArgument):
+            return ""
+        return words.get(label, label.upper())
+
+    display_type.plain = True  # type: ignore[attr-defined]
+    parameter.display_type = display_type
+
+
+_plain_help_types()
 
 app = typer.Typer(
     name="ol-analysis",
@@ -30,7 +64,29 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 err = Console(stderr=True, highlight=False)
-out = Console(highlight=False)
+out = Console(highlight=False, width=None if sys.stdout.isatty() else 10_000)
+"""Tables go to stdout; piped into a file or another program they are never cut to 80 columns."""
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from ol_analysis.version import __version__
+
+        sys.stdout.write(f"ol-analysis {__version__}\n")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Qualitative multi-case analysis: validate, count and report a coded study."""
+
 
 P = ParamSpec("P")
 R = TypeVar("R")

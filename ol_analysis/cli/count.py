@@ -43,7 +43,8 @@ def stats(
     if wants_json(output_format, json_alias):
         print_json(result.as_json())
         return
-    for table in stats_tables(study.framework, result.as_json(), lang.value, all_codes):
+    tables = stats_tables(study.framework, result.as_json(), lang.value, all_codes, out.width)
+    for table in tables:
         out.print(table)
 
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections.abc import Hashable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
+from rich import box
+from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -120,35 +121,65 @@ def status_table(statuses: list[SubgroupStatus]) -> Table:
 
 
 def stats_tables(
-    framework: Framework, result: dict[str, Any], lang: str, all_codes: bool
-) -> list[Table]:
+    framework: Framework, result: dict[str, Any], lang: str, all_codes: bool, width: int = 10_000
+) -> list[RenderableType]:
     """A table per part: code, label, n of N and the cases (codes no case has only with
-    ``all_codes``)."""
+    ``all_codes``), and the values of integer groups per case. Where a table would not fit in
+    ``width`` columns, a part is a list instead, wrapped at word boundaries, so that no code id,
+    number or case id is ever cut."""
     n_cases = result["n_cases"]
-    tables = []
+    shown: list[RenderableType] = []
     for part in framework.parts:
-        table = Table(title=part.label.get(lang), title_justify="left", show_lines=False)
-        table.add_column("code")
-        table.add_column("label")
-        table.add_column("n", justify="right")
-        table.add_column("cases")
         rows = [
-            (path, entry)
+            (path.removeprefix(f"{part.id}."), _label(framework, path, lang), entry)
             for path, entry in result["counts"].items()
             if path.startswith(f"{part.id}.") and (all_codes or entry["n"])
         ]
-        for path, entry in rows:
-            code = framework.code(path)
-            label = code.label.get(lang) if code else path.rsplit(".", 1)[-1]
-            table.add_row(
-                path.removeprefix(f"{part.id}."),
-                label,
-                f"{entry['n']}/{n_cases}",
-                ", ".join(entry["cases"]),
+        values = [
+            (path.removeprefix(f"{part.id}."), _label(framework, path, lang), per_case)
+            for path, per_case in result["values"].items()
+            if path.startswith(f"{part.id}.") and per_case
+        ]
+        if not rows and not values:
+            continue
+        title = part.label.get(lang)
+        natural = 13 + sum(
+            max((len(text) for text in column), default=0)
+            for column in zip(
+                *[
+                    (code, label, f"{e['n']}/{n_cases}", ", ".join(e["cases"]))
+                    for code, label, e in rows
+                ],
+                strict=False,
             )
-        if rows:
-            tables.append(table)
-    return tables
+        )
+        if natural <= width:
+            table = Table(title=title, title_justify="left", show_lines=False)
+            for column in ("code", "label"):
+                table.add_column(column)
+            table.add_column("n", justify="right")
+            table.add_column("cases")
+            for code, label, entry in rows:
+                table.add_row(code, label, f"{entry['n']}/{n_cases}", ", ".join(entry["cases"]))
+            shown.append(table)
+        else:
+            lines = [Text(title, style="bold")]
+            for code, label, entry in rows:
+                cases = ", ".join(entry["cases"])
+                lines.append(Text(f"  {code} ({label}): {entry['n']}/{n_cases}: {cases}"))
+            shown.append(Group(*lines))
+        for code, label, per_case in values:
+            listed = ", ".join(f"{case_id} {value}" for case_id, value in per_case.items())
+            shown.append(Text(f"  {code} ({label}): {listed}"))
+    return shown
+
+
+def _label(framework: Framework, path: str, lang: str) -> str:
+    found = framework.code(path) or framework.group(path)
+    return str(found.label.get(lang)) if found else path.rsplit(".", 1)[-1]
+
+
+STATUS_MARKS = {"supports": "+", "contested": "±", "contradicts": "−", "insufficient": "?"}
 
 
 def _cell(value: object) -> str:
@@ -156,7 +187,7 @@ def _cell(value: object) -> str:
         return "✓"
     if value in (False, None):
         return "·"
-    return str(value)
+    return STATUS_MARKS.get(str(value), str(value))
 
 
 def matrix_table(framework: Framework, result: dict[str, Any], lang: str) -> Table:
@@ -169,11 +200,23 @@ def matrix_table(framework: Framework, result: dict[str, Any], lang: str) -> Tab
         else (group.row_field.codes if group and group.row_field else [])
     )
     labels = {c.id: c.label.get(lang) for c in vocab}
-    table = Table(title=result["group"], title_justify="left")
-    table.add_column("code")
+    shown = {str(v) for row in result["cells"].values() for v in row.values()}
+    legend = ", ".join(
+        f"{mark} {status}" for status, mark in STATUS_MARKS.items() if status in shown
+    )
+    table = Table(
+        title=result["group"],
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        collapse_padding=True,
+        caption=legend or None,
+        caption_justify="left",
+    )
+    table.add_column("code", ratio=1, min_width=min(16, max(map(len, labels.values()), default=4)))
     for case_id in result["cases"]:
-        table.add_column(case_id, justify="center")
-    table.add_column("total", justify="right")
+        table.add_column(case_id, justify="center", no_wrap=True, width=len(case_id))
+    table.add_column("total", justify="right", no_wrap=True)
     for row in result["rows"]:
         cells = [_cell(result["cells"][row][c]) for c in result["cases"]]
         table.add_row(labels.get(row, row), *cells, str(result["totals"][row]))
