@@ -385,3 +385,76 @@ def run(study: Study, query: Mapping[str, Any]) -> Any:
         low, high = query["band"]
         return in_range(study, query["values"], low, high).n
     raise UsageError(f"not a query: {dict(query)}")
+
+
+# --- quotes from the evidence -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A verbatim quote from a coding's evidence: the case, the words, and who said them."""
+
+    case_id: str
+    text: str
+    speaker: str | None
+
+
+def quotes(
+    study: Study, path: str, speaker: str | None = None, where: Mapping[str, Any] | None = None
+) -> tuple[Quote, ...]:
+    """The evidence quotes behind a counted path (a code, a record field's code or a bool) or,
+    for a record group path, behind its records whose fields equal ``where``; in case order,
+    only those of ``speaker`` when given."""
+    group = study.framework.group(path)
+    found = []
+    for case in study:
+        if group is not None and group.kind == "records":
+            items = [r for r in case.items(path) if _record_matches(r, where or {})]
+        else:
+            group_of, field_id, code = _split(study, path)
+            items = case.items(group_of.path)
+            if field_id is None and code is not None:
+                items = [i for i in items if i.code == code]
+            elif field_id is None:
+                items = [i for i in items if getattr(i, "value", None) is True]
+            else:
+                wanted = True if code is None else code
+                items = [
+                    r
+                    for r in items
+                    if wanted is True
+                    and getattr(r, field_id, None) is True
+                    or wanted in as_list(getattr(r, field_id, None))
+                ]
+        for item in items:
+            for evidence in getattr(item, "evidence", None) or ():
+                text = getattr(evidence, "quote", None)
+                who = getattr(evidence, "speaker", None)
+                if text and (speaker is None or who == speaker):
+                    found.append(Quote(case.id, " ".join(str(text).split()), who))
+    return tuple(found)
+
+
+def ranked_by_records(tallies: Iterable[Any]) -> tuple[Any, ...]:
+    """The tallies (anything with ``records``) that have at least one record, most records
+    first; ties keep their order (a table of key-moment categories, most moments first)."""
+    kept = [tally for tally in tallies if getattr(tally, "records", 0)]
+    return tuple(sorted(kept, key=lambda tally: -tally.records))
+
+
+def with_cases(rows: Iterable[Any], attribute: str = "total") -> tuple[Any, ...]:
+    """The rows whose Count ``attribute`` (``total`` of a crosstab row, ``count`` of a code)
+    names at least one case, in their order."""
+    return tuple(row for row in rows if getattr(row, attribute).n)
+
+
+def labels_of(codes: Iterable[Any], ids: Iterable[str]) -> tuple[str, ...]:
+    """The labels of the codes (anything with ``id`` and ``label``) whose id is in ``ids``, in
+    the codes' order (the labels of one case's codes in a group)."""
+    wanted = set(ids)
+    return tuple(code.label for code in codes if code.id in wanted)
+
+
+def with_content(parts: Iterable[Any]) -> tuple[Any, ...]:
+    """The parts of a case view that hold items or records (empty parts left out)."""
+    return tuple(part for part in parts if part.items or part.records)

@@ -242,6 +242,68 @@ class ReportData:
     def title(self) -> str:
         return self.framework.framework.title.get(self.lang)
 
+    def with_records(self, group_path: str, **where: Any) -> Count:
+        """Cases with at least one record of a group whose fields equal ``where``, e.g.
+        ``with_records("support.professionals", discipline="nurse", casemanager=True)``."""
+        if group_path not in self.records:
+            raise ReportLookupError("a record group", group_path, self.records)
+        return queries.cases_with_records(self.study, group_path, where)
+
+    def quote(self, path: str, speaker: str | None = None, **where: Any) -> queries.Quote | None:
+        """The first verbatim evidence quote behind a path (of ``speaker``, when given), or None."""
+        found = queries.quotes(self.study, path, speaker, where)
+        return found[0] if found else None
+
+    def finding(self, path: str) -> Any:
+        """A study-level finding of ``study.yaml`` (``costs.mean_dbc_month_first_year``)."""
+        findings = getattr(self.study, "findings", None)
+        try:
+            if findings is None:
+                raise LookupError(path)
+            return findings.lookup(path) if hasattr(findings, "lookup") else findings.scalar(path)
+        except LookupError:
+            raise ReportLookupError("a finding of study.yaml", path, ()) from None
+
+    def has_finding(self, path: str) -> bool:
+        """Whether ``study.yaml`` holds a study-level finding at ``path`` (a chapter states the
+        study's conclusions when it has them, and says so when it has not)."""
+        try:
+            self.finding(path)
+        except ReportLookupError:
+            return False
+        return True
+
+    def tallies(self, group_path: str, field_id: str, flag: str | None = None) -> tuple[Any, ...]:
+        """The codes of a record field that have records, most records first; with ``flag``,
+        over the records where that bool field is true."""
+        summary = self.record_group(group_path)
+        found = summary.where_true(flag, field_id) if flag else summary.field(field_id)
+        return queries.ranked_by_records(found)
+
+    def used_rows(self, crosstab: Crosstab) -> tuple[Any, ...]:
+        """The rows of a crosstab that have at least one case."""
+        return queries.with_cases(crosstab.rows)
+
+    def case_labels(self, path: str, case_id: str) -> tuple[str, ...]:
+        """The labels of one case's codes in a coded group, in the framework's order."""
+        group = self.group(path)
+        return queries.labels_of(group.codes, group.per_case.get(case_id, ()))
+
+    def parts_with_content(self, case: CaseView) -> tuple[Any, ...]:
+        """The parts of a case view that hold items or records."""
+        return queries.with_content(case.parts)
+
+    def matrix_groups(self, part: Any) -> tuple[Any, ...]:
+        """The groups of a framework part that have a case × code matrix."""
+        return tuple(group for group in part.groups if group.path in self.matrices)
+
+    def status_row(self, path: str, code: str) -> Any:
+        """One row of a status matrix by its code (a statement's status per case)."""
+        for row in self.status_matrix(path).rows:
+            if row.id == code:
+                return row
+        raise ReportLookupError(f"a row of {path}", code, [r.id for r in self.status_matrix(path).rows])
+
 
 def gather(
     study: Any,

@@ -124,3 +124,26 @@ def test_the_claims_query_language(study: ol_analysis.Study) -> None:
 def test_a_bad_query_is_a_usage_error(study: ol_analysis.Study, query: dict) -> None:
     with pytest.raises(ol_analysis.UsageError):
         queries.run(study, query)
+
+
+def test_quotes_from_the_evidence(study: ol_analysis.Study) -> None:
+    by_code = queries.quotes(study, "profile.organisations.cosis")
+    assert [(q.case_id, q.text, q.speaker) for q in by_code] == [("q1", "Cosis was er ook.", None)]
+    record = queries.quotes(study, "support.professionals", where={"discipline": "counsellor"})
+    assert [(q.case_id, q.text) for q in record] == [("q1", "We praten over alles.")]
+    assert queries.quotes(study, "support.professionals.discipline.counsellor", "client") == record
+    assert queries.quotes(study, "support.professionals", "client", {"discipline": "nurse"}) == ()
+
+
+def test_ranked_by_records_with_cases_labels_of_and_with_content() -> None:
+    from types import SimpleNamespace as NS
+
+    tallies = [NS(id="a", records=1), NS(id="b", records=0), NS(id="c", records=3)]
+    assert [t.id for t in queries.ranked_by_records(tallies)] == ["c", "a"]
+    rows = [NS(id="x", total=Count.of(["q1"], 2)), NS(id="y", total=Count.of([], 2))]
+    assert [r.id for r in queries.with_cases(rows)] == ["x"]
+    codes = [NS(id="a", label="A"), NS(id="b", label="B"), NS(id="c", label="C")]
+    assert queries.labels_of(codes, ["c", "a"]) == ("A", "C")
+    assert queries.labels_of(codes, []) == ()
+    parts = [NS(id="p", items=(1,), records={}), NS(id="q", items=(), records={})]
+    assert [p.id for p in queries.with_content(parts)] == ["p"]
