@@ -20,6 +20,7 @@ from ol_analysis.cli.common import (
     load,
 )
 from ol_analysis.cli.output import print_diagnostics
+from ol_analysis.report.formats import FORMATS
 
 
 @app.command()
@@ -37,6 +38,17 @@ def build(
         str | None,
         typer.Option("--order-by", metavar="DOTTED.PATH", help="Order the cases in matrices."),
     ] = None,
+    formats: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            metavar="LIST",
+            help="The outputs, comma-separated: md, html, figures, docx (the DOCX needs md).",
+        ),
+    ] = ",".join(FORMATS),
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Draw every figure again (same bytes, slower).")
+    ] = False,
 ) -> None:
     """Validate, aggregate and render the report (Markdown, HTML, DOCX, figures) into --out."""
     from rich.progress import Progress
@@ -60,13 +72,15 @@ def build(
             progress=progress,
             provenance=study_provenance(study, framework.parent),
             protected={"study folder": framework.parent, "cases": cases, "templates": templates},
+            formats=[f.strip() for f in formats.split(",") if f.strip()],
+            use_cache=not no_cache,
         )
     if study.warnings:
         print_diagnostics(err, study.warnings)
-    made = [f"{len(result.chapters)} chapters in md/", f"{result.count('html')} files in html/"]
+    made = [f"{len(result.chapters)} chapters in md/"] if result.count("md") else []
     made += [
         f"{result.count(folder)} file{'s' if result.count(folder) != 1 else ''} in {folder}/"
-        for folder in ("figures", "docx")
+        for folder in ("html", "figures", "docx")
         if result.count(folder)
     ]
     err.print(

@@ -32,6 +32,8 @@ from ol_analysis.errors import UsageError
 from ol_analysis.report.data import ReportData, gather
 from ol_analysis.report.docx import write_docx
 from ol_analysis.report.figures import write_figures
+from ol_analysis.report.figures.cache import CACHE_FOLDER, FigureCache
+from ol_analysis.report.formats import FORMATS
 from ol_analysis.report.render import (
     Chapter,
     FigureRef,
@@ -47,7 +49,6 @@ DATE_ENV = "OL_ANALYSIS_BUILD_DATE"
 COMMIT_ENV = "OL_ANALYSIS_BUILD_COMMIT"
 STAGING_PREFIX = ".staging-"
 PREVIOUS_PREFIX = ".previous-"
-FORMATS = ("md", "html", "figures", "docx")
 DEFAULT_FORMATS: tuple[str, ...] = FORMATS
 
 Progress = Callable[[str, int, int], None]
@@ -132,12 +133,15 @@ def build_report(
     progress: Progress | None = None,
     protected: Mapping[str, Path] | None = None,
     formats: Collection[str] | None = None,
+    use_cache: bool = True,
 ) -> BuildResult:
     """Render a loaded, valid study into ``out_dir``; see the module docstring.
 
     ``formats`` picks the outputs besides ``stats.json`` and ``schema.json`` (``md``, ``html``,
     ``figures``, ``docx``; DOCX needs ``md``). ``protected`` names folders the build must never
-    replace (the study folder, the cases, the templates).
+    replace (the study folder, the cases, the templates). Figures whose inputs did not change
+    since the last build into ``out_dir`` are taken from its cache (``.cache/figures``) unless
+    ``use_cache`` is false; either way the bytes are the same.
     """
     formats = tuple(DEFAULT_FORMATS if formats is None else formats)
     unknown = sorted(set(formats) - set(FORMATS))
@@ -167,7 +171,8 @@ def build_report(
         )
         _write(staging, "schema.json", schema_text(study.framework), written)
         report("figures", 1)
-        figures = _figures(data, staging, written) if "figures" in formats else {}
+        cache = FigureCache(out / CACHE_FOLDER) if use_cache else None
+        figures = _figures(data, staging, written, cache) if "figures" in formats else {}
         ctx = RenderContext(data, provenance, figures, footnotes)
         report("chapters", 2)
         chapters = render_chapters(env, ctx, html="html" in formats)
@@ -183,6 +188,8 @@ def build_report(
             _docx(data, staging, chapters, ctx, written)
         report("swap", 5)
         _swap(staging, out)
+        if cache is not None:
+            cache.prune()
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     report("done", 6)
@@ -206,9 +213,12 @@ def _notify(progress: Progress | None) -> Callable[[str, int], None]:
     return report
 
 
-def _figures(data: ReportData, staging: Path, written: list[str]) -> dict[str, FigureRef]:
+def _figures(
+    data: ReportData, staging: Path, written: list[str], cache: FigureCache | None
+) -> dict[str, FigureRef]:
     refs = {}
-    for figure in write_figures(data, staging / "figures"):
+    workers = min(os.cpu_count() or 1, 4)
+    for figure in write_figures(data, staging / "figures", cache=cache, workers=workers):
         for path in (figure.svg, figure.png):
             if path is not None:
                 written.append(Path(path).relative_to(staging).as_posix())

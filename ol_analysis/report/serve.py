@@ -236,6 +236,11 @@ class _Handler(SimpleHTTPRequestHandler):
         """Quiet: the library never prints; the command line says where it serves."""
 
 
+SERVED_FORMATS = ("md", "html", "figures")
+"""What ``serve`` builds: the pages and their figures (the Markdown is what the pages are made
+from); the DOCX is left to ``build``."""
+
+
 def study_server(
     framework: Path,
     cases: Path,
@@ -246,7 +251,8 @@ def study_server(
     port: int = 8000,
     interval: float = POLL_SECONDS,
 ) -> ReportServer:
-    """A server for a study folder: each (re)build loads the study and runs ``build``."""
+    """A server for a study folder: each (re)build loads the study and runs ``build`` for what
+    the browser shows (HTML and its figures; no DOCX), with the figure cache of ``out``."""
     from ol_analysis.core.study import load_study
     from ol_analysis.report.build import build_report, study_provenance
 
@@ -259,6 +265,7 @@ def study_server(
             templates_dir=templates,
             provenance=study_provenance(study, framework.parent),
             protected={"study folder": framework.parent, "cases": cases, "templates": templates},
+            formats=SERVED_FORMATS,
         )
 
     watched = [framework, cases, templates]

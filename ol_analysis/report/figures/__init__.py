@@ -17,6 +17,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ol_analysis.report.figures.cache import FigureCache, graph_fingerprint, study_fingerprint
 from ol_analysis.report.figures.networks import draw_case_network, draw_partner_network
 from ol_analysis.report.figures.style import (
     EMPTY,
@@ -179,14 +180,7 @@ def available(data: ReportData) -> list[str]:
     return names
 
 
-def render_figures(data: ReportData, *, png: bool = True) -> list[FigureFile]:
-    """Every figure the study supports, drawn from the report data and encoded in memory.
-
-    SVG text stays text (``svg.fonttype: none``): smaller files, searchable and readable by
-    screen readers; the SVG has no date and a fixed hash salt, so its bytes are reproducible.
-    """
-    import matplotlib
-
+def _drawers(data: ReportData) -> list[tuple[str, Callable[[], Figure]]]:
     charts: dict[str, Callable[[], Figure]] = {
         "course_patterns": lambda: draw_course_patterns(data),
         "key_moments": lambda: draw_key_moments(data),
@@ -199,15 +193,94 @@ def render_figures(data: ReportData, *, png: bool = True) -> list[FigureFile]:
         for case_id in data.order
         if case_id in data.networks and len(data.networks[case_id].graph) > 1
     ]
-    titles = figure_titles(data)
-    files = []
+    return drawers
+
+
+def _needs_png(name: str, png: bool) -> bool:
+    """PNG twins are made for the DOCX, whose chapters show the cross-case charts; a case's
+    network is shown on its HTML page only."""
+    return png and not name.startswith("network_")
+
+
+def figure_keys(data: ReportData) -> dict[str, str]:
+    """The cache key of every figure of the study: what its bytes depend on, hashed."""
+    return _keys(data, [name for name, _d in _drawers(data)])
+
+
+def _keys(data: ReportData, names: list[str]) -> dict[str, str]:
+    base = study_fingerprint(data.framework, (), data.lang)
+    every_case = study_fingerprint(data.framework, data.study or (), data.lang)
+    keys = {}
+    for name in names:
+        case_id = name.removeprefix("network_")
+        if name.startswith("network_"):
+            own = graph_fingerprint(data.networks[case_id].graph)
+            keys[name] = FigureCache.key(name, base, own)
+        else:
+            keys[name] = FigureCache.key(name, every_case)
+    return keys
+
+
+_DRAWING: dict[str, Callable[[], Figure]] = {}
+"""The drawers of the figures being rendered, read by the worker processes (forked after it is
+set, so that the report data is shared rather than pickled)."""
+_PNG = True
+
+
+def _draw(name: str) -> tuple[str, bytes, bytes | None]:
+    import matplotlib
+
     with matplotlib.rc_context(
         {"svg.hashsalt": "ol-analysis", "svg.fonttype": "none", "font.family": "DejaVu Sans"}
     ):
-        for name, draw in drawers:
-            svg, png_bytes = _encode(draw(), png)
-            files.append(FigureFile(name, titles[name], svg, png_bytes))
-    return files
+        svg, png_bytes = _encode(_DRAWING[name](), _needs_png(name, _PNG))
+    return name, svg, png_bytes
+
+
+def _draw_all(names: list[str], workers: int) -> dict[str, tuple[bytes, bytes | None]]:
+    """Draw figures, on ``workers`` processes where there are enough of them to gain."""
+    import multiprocessing
+
+    if workers > 1 and len(names) >= 8 and "fork" in multiprocessing.get_all_start_methods():
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            drawn = pool.map(_draw, names, chunksize=max(1, len(names) // (workers * 4)))
+    else:
+        drawn = [_draw(name) for name in names]
+    return {name: (svg, png_bytes) for name, svg, png_bytes in drawn}
+
+
+def render_figures(
+    data: ReportData, *, png: bool = True, cache: FigureCache | None = None, workers: int = 1
+) -> list[FigureFile]:
+    """Every figure the study supports, drawn from the report data and encoded in memory.
+
+    SVG text stays text (``svg.fonttype: none``): smaller files, searchable and readable by
+    screen readers; the SVG has no date and a fixed hash salt, so its bytes are reproducible.
+    With a ``cache``, a figure whose inputs have not changed is taken from it instead of being
+    drawn; the figures left to draw are drawn on ``workers`` processes.
+    """
+    global _PNG
+    drawers = _drawers(data)
+    titles = figure_titles(data)
+    keys = _keys(data, [name for name, _d in drawers]) if cache is not None else {}
+    found: dict[str, tuple[bytes, bytes | None]] = {}
+    for name, _draw_one in drawers:
+        hit = cache.get(keys[name], _needs_png(name, png)) if cache is not None else None
+        if hit is not None:
+            found[name] = hit
+    missing = [name for name, _d in drawers if name not in found]
+    _DRAWING.clear()
+    _DRAWING.update(drawers)
+    _PNG = png
+    try:
+        drawn = _draw_all(missing, workers)
+    finally:
+        _DRAWING.clear()
+    for name, (svg, png_bytes) in drawn.items():
+        if cache is not None:
+            cache.put(keys[name], svg, png_bytes)
+        found[name] = (svg, png_bytes)
+    return [FigureFile(name, titles[name], *found[name]) for name, _d in drawers]
 
 
 def _as_report_data(source: ReportData | Study, lang: str | None) -> ReportData:
@@ -221,7 +294,13 @@ def _as_report_data(source: ReportData | Study, lang: str | None) -> ReportData:
 
 
 def write_figures(
-    source: ReportData | Study, figures_dir: Path, lang: str | None = None, *, png: bool = True
+    source: ReportData | Study,
+    figures_dir: Path,
+    lang: str | None = None,
+    *,
+    png: bool = True,
+    cache: FigureCache | None = None,
+    workers: int = 1,
 ) -> list[WrittenFigure]:
     """Write ``figures_dir/<name>.svg`` (and ``.png``) for every figure; returns what was written.
 
@@ -233,7 +312,7 @@ def write_figures(
     figures_dir = Path(figures_dir)
     figures_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    for figure in render_figures(data, png=png):
+    for figure in render_figures(data, png=png, cache=cache, workers=workers):
         svg_path = figures_dir / f"{figure.name}.svg"
         write_bytes_atomic(svg_path, figure.svg)
         png_path = None
