@@ -104,13 +104,23 @@ def export_csv(
     bom: Annotated[
         bool, typer.Option("--bom", help="Start with a UTF-8 byte-order mark (for Excel).")
     ] = False,
+    delimiter: Annotated[
+        str,
+        typer.Option(
+            "--delimiter",
+            metavar="CHAR",
+            help="',' (default), ';' for Dutch Excel, or 'tab'.",
+        ),
+    ] = ",",
     framework: FrameworkOpt = Path("framework.yaml"),
     cases: CasesOpt = Path("cases"),
 ) -> None:
     """The case × code matrix (0/1) and the long table of codings, for R, SPSS and Excel."""
     from ol_analysis.interop.tables import export_csv as write
 
-    written = write(load(framework, cases), out, bom=bom)
+    written = write(
+        load(framework, cases), out, bom=bom, delimiter="\t" if delimiter == "tab" else delimiter
+    )
     for path in written:
         wrote(path)
 

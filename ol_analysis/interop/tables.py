@@ -54,9 +54,9 @@ def profile_groups(framework: Framework) -> list[Group]:
 # ── CSV ──────────────────────────────────────────────────────────────────────────────────────
 
 
-def _csv_bytes(rows: Iterable[list[Any]], bom: bool) -> bytes:
+def _csv_bytes(rows: Iterable[list[Any]], bom: bool, delimiter: str = ",") -> bytes:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
     for row in rows:
         writer.writerow([clean_text(text_of(cell)) for cell in row])
     return ("\ufeff" if bom else "").encode("utf-8") + buffer.getvalue().encode("utf-8")
@@ -118,12 +118,18 @@ def codings_rows(study: Study) -> list[list[Any]]:
     return rows
 
 
-def export_csv(study: Study, out: Path, *, bom: bool = False) -> list[Path]:
-    """Write ``matrix.csv`` and ``codings.csv`` into the folder ``out``."""
+CSV_DELIMITERS = (",", ";", "\t")
+
+
+def export_csv(study: Study, out: Path, *, bom: bool = False, delimiter: str = ",") -> list[Path]:
+    """Write ``matrix.csv`` and ``codings.csv`` into the folder ``out``; ``delimiter=";"`` for
+    spreadsheet programs in locales whose decimal separator is the comma (Dutch Excel)."""
+    if delimiter not in CSV_DELIMITERS:
+        raise UsageError(f"a CSV delimiter is one of ',', ';' or a tab, not {delimiter!r}")
     ensure_folder(out)
     written = []
     for name, rows in (("matrix.csv", matrix_rows(study)), ("codings.csv", codings_rows(study))):
-        write_bytes_atomic(out / name, _csv_bytes(rows, bom))
+        write_bytes_atomic(out / name, _csv_bytes(rows, bom, delimiter))
         written.append(out / name)
     return written
 

@@ -197,3 +197,20 @@ def test_cli_export_of_an_invalid_study_exits_1(tmp_path: Path, run_cli: Any) ->
     result = run_cli(["export", "csv"], cwd=tmp_path)
     assert result.exit_code == 1 and "unknown-code" in result.stderr
     assert not (tmp_path / "build").exists()
+
+
+def test_csv_with_a_semicolon_for_dutch_excel(
+    run_cli: Any, repo_root: Path, tmp_path: Path
+) -> None:
+    result = run_cli(["export", "csv", "--delimiter", ";", "--out", str(tmp_path)], cwd=repo_root)
+    assert result.exit_code == 0, result.stderr
+    header = (tmp_path / "matrix.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert header.startswith("case_id;profile.team.assen;")
+    rows = list(csv.reader((tmp_path / "codings.csv").open(encoding="utf-8"), delimiter=";"))
+    assert len({len(row) for row in rows}) == 1  # every row splits into the same columns
+
+
+def test_csv_refuses_another_delimiter(run_cli: Any, repo_root: Path, tmp_path: Path) -> None:
+    result = run_cli(["export", "csv", "--delimiter", "|", "--out", str(tmp_path)], cwd=repo_root)
+    assert result.exit_code == 2
+    assert "CSV delimiter" in result.stderr

@@ -65,7 +65,7 @@ def test_comment_moves_with_the_key_it_describes(models: CaseModels) -> None:
     _, following = _lines_around(formatted, "# before profile")
     assert following == "profile:"
     assert formatted.startswith("# yaml-language-server: $schema=../build/schema.json\n")
-    assert "  age_group: 18_25  # a code id" in formatted
+    assert '  age_group: "18_25"  # a code id' in formatted
     assert "status: supports  # eol on status, moves with it" in formatted
     assert formatted.endswith("# footer comment\n# second footer line\n")
 
@@ -98,9 +98,39 @@ def test_numbers_and_ids_are_kept_as_typed(models: CaseModels) -> None:
         "        - {note: n, source: report, section: 3.10}\n"
     )
     formatted = _fmt(models, text)
-    assert "age_group: 18_25\n" in formatted
+    assert 'age_group: "18_25"\n' in formatted  # quoted: a YAML 1.1 reader would see 1825
     assert "severity: 0x0A\n" in formatted
     assert "section: 3.10\n" in formatted
+
+
+@pytest.mark.parametrize(
+    ("typed", "written"),
+    [
+        ("18_25", '"18_25"'),  # YAML 1.1: the integer 1825
+        ("no", '"no"'),  # YAML 1.1: false
+        ("2021-03-12", '"2021-03-12"'),  # YAML 1.1: a date
+        ("north", "north"),
+    ],
+)
+def test_scalars_are_written_so_that_every_yaml_reader_agrees(
+    models: CaseModels, typed: str, written: str
+) -> None:
+    text = "id: m01\ntitle: T\nprofile:\n  team: north\ncourse:\n  pattern: stable\n"
+    text += "  outcomes:\n    - code: stability\n      evidence:\n"
+    text += f"        - {{note: {typed}, source: report}}\n"
+    formatted = _fmt(models, text)
+    assert f"note: {written}\n" in formatted
+
+
+def test_a_literal_block_with_trailing_spaces_stays_a_block(models: CaseModels) -> None:
+    text = (
+        "id: m01\ntitle: T\nprofile:\n  team: north\ncourse:\n  pattern: stable\n"
+        "  outcomes:\n    - code: stability\n      evidence:\n        - source: report\n"
+        "          note: |\n            first line  \n            second line\n"
+    )
+    formatted = _fmt(models, text)
+    assert "note: |\n" in formatted
+    assert "first line  \n" in formatted
 
 
 # --- the command line ------------------------------------------------------------------------

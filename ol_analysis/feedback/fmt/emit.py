@@ -71,13 +71,35 @@ def _printable(ch: str) -> bool:
     ) and ch not in "\u2028\u2029"
 
 
+# What a YAML 1.1 reader (PyYAML, and ruamel.yaml, which check-jsonschema uses) reads as a
+# number, a boolean, null or a date when written plain: ``18_25`` is the integer 1825 there,
+# ``no`` is false, ``2021-03-12`` a date. Our reader (YAML 1.2) keeps them text; written quoted,
+# every reader agrees.
+_YAML11_NOT_TEXT = re.compile(
+    r"""(?x)
+    y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF
+    | ~|null|Null|NULL
+    | [-+]?0b[0-1_]+ | [-+]?0[0-7_]+ | [-+]?(?:0|[1-9][0-9_]*) | [-+]?0x[0-9a-fA-F_]+
+    | [-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+
+    | [-+]?(?:[0-9][0-9_]*)?\.[0-9.]*(?:[eE][-+]?[0-9]+)?
+    | [-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*
+    | [-+]?\.(?:inf|Inf|INF) | \.(?:nan|NaN|NAN)
+    | [0-9][0-9_]*[eE][-+]?[0-9]+
+    | [0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}.*)?
+    | =
+    """
+)
+
+
 def plain_ok(text: str) -> bool:
-    """Identifier-like text that our loader reads back as the same text when written plain."""
+    """Identifier-like text that every YAML reader reads back as the same text when written
+    plain: ours (YAML 1.2) and the YAML 1.1 readers of other tools."""
     return (
         _PLAIN.fullmatch(text) is not None
         and all(_printable(ch) for ch in text)
         and resolve_plain_scalar(text) == text
         and isinstance(resolve_plain_scalar(text), str)
+        and _YAML11_NOT_TEXT.fullmatch(text) is None
     )
 
 
@@ -134,12 +156,15 @@ def _foldable(text: str) -> bool:
 
 
 def _literal_ok(text: str) -> bool:
+    """A ``|`` block keeps every line as it is, trailing spaces included, provided the first
+    line does not start with a space (that would need an indentation indicator) and no line is
+    spaces only (a reader takes it for an empty line)."""
     lines = text.split("\n")
     content = [line for line in lines if line]
     return (
         bool(content)
         and content[0][0] not in " \t"
-        and all(line[-1] not in " \t" for line in content)
+        and all(line.strip(" \t") for line in content)
         and all(_printable(ch) or ch in "\t\n" for ch in text)
     )
 
