@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Annotated
 
@@ -105,7 +106,12 @@ def serve(
     """Build the HTML report into --out and serve it on localhost, rebuilding on every change."""
     from ol_analysis.report.serve import study_server
 
-    server = study_server(framework, cases, templates, out_dir, lang=lang.value, port=port)
+    def log(message: str) -> None:
+        err.print(f"{time.strftime('%H:%M:%S')} {message}", markup=False, soft_wrap=True)
+
+    if err.is_terminal:
+        err.print("building the report (HTML and figures)…", markup=False)
+    server = study_server(framework, cases, templates, out_dir, lang=lang.value, port=port, log=log)
     server.start()
     err.print(f"serving {server.url} (Ctrl-C to stop)", markup=False)
     if server.state.error:

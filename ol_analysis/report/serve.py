@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import json
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -99,8 +100,10 @@ class ReportServer:
         host: str = "127.0.0.1",
         port: int = 8000,
         interval: float = POLL_SECONDS,
+        log: Callable[[str], None] | None = None,
     ) -> None:
         self.build = build
+        self.log = log or (lambda _message: None)
         self.watched = [Path(p) for p in watched]
         self.root = Path(root)
         self.index = index
@@ -121,13 +124,28 @@ class ReportServer:
         return f"http://{host!s}:{port}/"
 
     def rebuild(self) -> BuildState:
-        """Build once (now) and record the outcome; never raises for a broken study."""
-        self._seen = snapshot(self.watched)
+        """Build once (now) and record the outcome; never raises for a broken study. Each
+        rebuild after the first is logged with what changed, how long it took and, if it
+        failed, why (the first build is reported by whoever started the server)."""
+        before, self._seen = self._seen, snapshot(self.watched)
+        changed = sorted(set(before.items()) ^ set(self._seen.items()))
+        names = sorted({path for path, _stat in changed}) if before else []
+        started = time.perf_counter()
         try:
             self.build()
             error = None
         except Exception as failure:  # a dev server shows any failure in the page
             error = describe_failure(failure)
+        seconds = time.perf_counter() - started
+        what = f" after a change to {', '.join(names[:3])}" if names else ""
+        what += f" and {len(names) - 3} more" if len(names) > 3 else ""
+        if self.state.version == 0:
+            pass
+        elif error is None:
+            self.log(f"built{what} in {seconds:.1f} s")
+        else:
+            first = error.strip().splitlines()[0] if error.strip() else "unknown error"
+            self.log(f"build failed{what} ({seconds:.1f} s): {first}")
         with self._lock:
             self.state = BuildState(self.state.version + 1, error)
             return self.state
@@ -250,6 +268,7 @@ def study_server(
     lang: str = "nl",
     port: int = 8000,
     interval: float = POLL_SECONDS,
+    log: Callable[[str], None] | None = None,
 ) -> ReportServer:
     """A server for a study folder: each (re)build loads the study and runs ``build`` for what
     the browser shows (HTML and its figures; no DOCX), with the figure cache of ``out``."""
@@ -269,4 +288,4 @@ def study_server(
         )
 
     watched = [framework, cases, templates]
-    return ReportServer(build, watched, out, port=port, interval=interval)
+    return ReportServer(build, watched, out, port=port, interval=interval, log=log)

@@ -231,3 +231,26 @@ def test_the_serve_command_prints_where_it_serves(shipped: Path) -> None:
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def test_each_rebuild_is_logged_with_what_changed_its_time_and_failure(
+    study: Path, tmp_path: Path
+) -> None:
+    logged: list[str] = []
+    outcome: list[Exception | None] = [None]
+
+    def build() -> None:
+        if outcome[0] is not None:
+            raise outcome[0]
+
+    server = ReportServer(build, [study / "cases"], tmp_path / "out", port=0, log=logged.append)
+    server.rebuild()
+    assert logged == []  # the first build is reported by the command that started the server
+    server.rebuild()
+    assert re.fullmatch(r"built in \d+\.\d s", logged[-1])
+    case = next((study / "cases").glob("*.yaml"))
+    case.write_text(case.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    outcome[0] = RuntimeError("template exploded")
+    assert server.check()
+    assert logged[-1].startswith(f"build failed after a change to {case}")
+    assert logged[-1].endswith("RuntimeError: template exploded")
