@@ -361,3 +361,27 @@ def test_merge_in_a_file_in_canonical_fmt_form(tmp_path: Path, mini_study: Path)
     assert fmt.format_text(merged, new_models, str(path), path).formatted == merged
     assert "# said in session 2" in merged and "# the end" in merged
     assert load_study(root).cases["g01"].codes("course.outcomes") == ["steady", "relapse"]
+
+
+def test_template_lines_naming_a_renamed_path_are_listed(study: Path) -> None:
+    templates = study / "templates" / "nl" / "chapters"
+    templates.mkdir(parents=True)
+    chapter = templates / "3.1-x.md.j2"
+    chapter.write_text(
+        "{{ data.count('course.outcomes.stability')|cases }}\n"
+        "no mention here: course.outcomes.stability_plus\n"
+        "{{ data.counted(\"course.outcomes.stability\") }} and course.outcomes.relapse\n",
+        encoding="utf-8",
+    )
+    migration = plan_migration(
+        study / "framework.yaml",
+        case_files(study / "cases"),
+        lambda fw: rename_plan(fw, "course.outcomes.stability", "steady"),
+        lambda plan: "rename",
+        templates=study / "templates",
+    )
+    assert [(m.path, m.line, m.column, m.new) for m in migration.template_mentions] == [
+        (chapter, 1, 16, "course.outcomes.steady"),
+        (chapter, 3, 18, "course.outcomes.steady"),
+    ]
+    assert chapter.read_text(encoding="utf-8").count("stability") == 3  # listed, not rewritten

@@ -77,12 +77,25 @@ class FileChange:
         return "".join(difflib.unified_diff(old, new, f"a/{self.shown}", f"b/{self.shown}"))
 
 
+@dataclass(frozen=True)
+class TemplateMention:
+    """A line of one of the study's templates that names a code path the migration changes;
+    templates are Jinja, not data, so they are listed for a person to change, not rewritten."""
+
+    path: Path
+    line: int
+    column: int
+    old: str
+    new: str
+
+
 @dataclass
 class Migration:
     """What a migration changes; :func:`write_migration` applies it."""
 
     summary: str
     changes: list[FileChange]
+    template_mentions: list[TemplateMention] = field(default_factory=list)
 
     @property
     def occurrences(self) -> int:
@@ -307,8 +320,13 @@ def plan_migration(
     case_paths: Sequence[Path],
     make_plan: Callable[[Framework], Plan],
     summary: Callable[[Plan], str],
+    templates: Path | None = None,
 ) -> Migration:
-    """Everything a migration would write, checked; raises :class:`StudyError` if unsafe."""
+    """Everything a migration would write, checked; raises :class:`StudyError` if unsafe.
+
+    ``templates`` is the study's template folder: every line there that names a changed code
+    path is listed in :attr:`Migration.template_mentions`.
+    """
     check = check_study(framework_path, case_paths)
     if not check.ok or check.framework is None:
         raise StudyError(check.diagnostics)
@@ -326,7 +344,31 @@ def plan_migration(
     for path in case_paths:
         _rewrite_into(changes, path, lambda data: edit_case(data, plan, record_keys), formatters)
     _validate_after(new_models, case_paths, changes)
-    return Migration(summary(plan), changes)
+    mentions = template_mentions(templates, plan.path_mapping()) if templates else []
+    return Migration(summary(plan), changes, mentions)
+
+
+def template_mentions(folder: Path, paths: dict[str, str]) -> list[TemplateMention]:
+    """Every place in the templates under ``folder`` that names one of ``paths`` (old → new) as
+    a whole dotted path."""
+    if not folder.is_dir() or not paths:
+        return []
+    pattern = re.compile(
+        r"(?<![\w.])("
+        + "|".join(re.escape(old) for old in sorted(paths, key=len, reverse=True))
+        + r")(?![\w.])"
+    )
+    found = []
+    for file in sorted(f for f in folder.rglob("*") if f.is_file()):
+        try:
+            text = file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        for number, line in enumerate(text.splitlines(), start=1):
+            for match in pattern.finditer(line):
+                old = match.group(1)
+                found.append(TemplateMention(file, number, match.start() + 1, old, paths[old]))
+    return found
 
 
 def _rewrite_into(
