@@ -8,7 +8,6 @@ Python change.
 from __future__ import annotations
 
 import typing
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -16,18 +15,19 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
+from ol_analysis.core.framework_checks import CASE_TOP_KEYS as CASE_TOP_KEYS
+from ol_analysis.core.framework_checks import PROVENANCE_KEYS as PROVENANCE_KEYS
+from ol_analysis.core.framework_checks import RESERVED_ITEM_KEYS as RESERVED_ITEM_KEYS
+from ol_analysis.core.framework_checks import check_framework, resolve_vocabularies
 from ol_analysis.core.pydantic_errors import to_diagnostics
 from ol_analysis.core.yamlsource import SourceDocument, read_yaml
-from ol_analysis.diagnostics import Diagnostic, did_you_mean, sort_unique
+from ol_analysis.diagnostics import Diagnostic, sort_unique
 from ol_analysis.errors import FrameworkError, UsageError
 
 GroupKind = Literal["single", "multi", "bool", "integer", "number", "text", "records"]
 FieldType = Literal["code", "codes", "text", "integer", "number", "bool", "date", "month", "period"]
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_]*$"
-CASE_TOP_KEYS = ("id", "title", "summary", "analysis")
-PROVENANCE_KEYS = ("evidence", "inferred", "basis")
-RESERVED_ITEM_KEYS = (*PROVENANCE_KEYS, "code", "value")
 
 
 class _Strict(BaseModel):
@@ -153,6 +153,20 @@ class Framework(_Strict):
                     for code in field.codes:
                         code._path = f"{field._path}.{code.id}"
 
+    def _adopt_vocabularies(self, sources: dict[str, str]) -> None:
+        """Give each ``vocabulary:`` user a copy of its source's codes, with its own paths.
+
+        ``sources`` maps a user's path to the path of the group or field that lists the codes
+        (:func:`~ol_analysis.core.framework_checks.resolve_vocabularies`).
+        """
+        for user_path, source_path in sources.items():
+            user, source = self.vocabulary_owner(user_path), self.vocabulary_owner(source_path)
+            if user is None or source is None:
+                continue
+            user.codes = [code.model_copy() for code in source.codes]
+            for code in user.codes:
+                code._path = f"{user.path}.{code.id}"
+
     @property
     def version(self) -> str:
         return self.framework.version
@@ -237,7 +251,9 @@ def framework_from_document(doc: SourceDocument) -> tuple[Framework | None, list
             _rename_framework_rule(d)
             for d in to_diagnostics(error, doc, Framework, prefix="framework")
         ]
-    return framework, _check_semantics(framework, doc)
+    links, problems = resolve_vocabularies(framework, doc)
+    framework._adopt_vocabularies(links)
+    return framework, [*problems, *check_framework(framework, doc)]
 
 
 _KINDS = {"kind": GroupKind, "type": FieldType}
@@ -258,212 +274,3 @@ def _rename_framework_rule(diagnostic: Diagnostic) -> Diagnostic:
         message = f"unknown {location[-1]} {found} at {diagnostic.location}"
         hint = f"one of: {', '.join(allowed)}"
     return replace(diagnostic, rule=f"framework-{rule}", message=message, hint=hint)
-
-
-def _check_semantics(framework: Framework, doc: SourceDocument) -> list[Diagnostic]:
-    problems: list[Diagnostic] = []
-    problems += _duplicates(doc, ("parts",), [p.id for p in framework.parts], "part")
-    for p_index, part in enumerate(framework.parts):
-        part_loc = ("parts", p_index)
-        if part.id in CASE_TOP_KEYS:
-            problems.append(
-                doc.diagnostic(
-                    (*part_loc, "id"),
-                    "framework-reserved-id",
-                    f"part id '{part.id}' is reserved for the case file's own key",
-                    "choose another id",
-                )
-            )
-        problems += _duplicates(doc, (*part_loc, "groups"), [g.id for g in part.groups], "group")
-        for g_index, group in enumerate(part.groups):
-            problems += _check_group(framework, doc, group, (*part_loc, "groups", g_index))
-    return problems
-
-
-def _duplicates(
-    doc: SourceDocument, loc: tuple[str | int, ...], ids: list[str], what: str
-) -> list[Diagnostic]:
-    seen = Counter[str]()
-    problems = []
-    for index, item_id in enumerate(ids):
-        seen[item_id] += 1
-        if seen[item_id] == 2:
-            first = ids.index(item_id)
-            line = doc.position((*loc, first, "id"))[0]
-            problems.append(
-                doc.diagnostic(
-                    (*loc, index, "id"),
-                    "framework-duplicate-id",
-                    f"duplicate {what} id '{item_id}' (first at line {line})",
-                    "ids must be unique among siblings",
-                )
-            )
-    return problems
-
-
-def _check_group(
-    framework: Framework, doc: SourceDocument, group: Group, loc: tuple[str | int, ...]
-) -> list[Diagnostic]:
-    problems = _duplicates(doc, (*loc, "codes"), [c.id for c in group.codes], "code")
-    problems += _check_vocabulary(framework, doc, group, loc, coded=group.is_coded)
-    if group.kind in ("single", "multi", "records", "bool", "text") and (
-        group.min is not None or group.max is not None
-    ):
-        problems.append(
-            doc.diagnostic(
-                (*loc, "kind"),
-                "framework-invalid-option",
-                f"'min'/'max' apply to integer and number groups, not '{group.kind}'",
-            )
-        )
-    problems += _check_range(doc, group.min, group.max, loc)
-    if group.only_with is not None and framework.code(group.only_with) is None:
-        problems.append(_unknown_reference(framework, doc, (*loc, "only_with"), group.only_with))
-    if group.kind == "records":
-        problems += _check_records(framework, doc, group, loc)
-    elif group.fields or group.key or group.status:
-        option = next(o for o in ("fields", "key", "status") if getattr(group, o))
-        problems.append(
-            doc.diagnostic(
-                (*loc, option),
-                "framework-invalid-option",
-                f"'{option}' belongs to records groups, not to a {group.kind} group",
-                key=True,
-            )
-        )
-    return problems
-
-
-def _check_records(
-    framework: Framework, doc: SourceDocument, group: Group, loc: tuple[str | int, ...]
-) -> list[Diagnostic]:
-    problems: list[Diagnostic] = []
-    if not group.fields:
-        problems.append(
-            doc.diagnostic(
-                (*loc, "kind"),
-                "framework-missing-key",
-                f"records group '{group.id}' has no 'fields'",
-            )
-        )
-    field_ids = [f.id for f in group.fields]
-    problems += _duplicates(doc, (*loc, "fields"), field_ids, "field")
-    for f_index, field in enumerate(group.fields):
-        field_loc = (*loc, "fields", f_index)
-        if field.id in RESERVED_ITEM_KEYS:
-            problems.append(
-                doc.diagnostic(
-                    (*field_loc, "id"),
-                    "framework-reserved-id",
-                    f"field id '{field.id}' is reserved for provenance",
-                    "choose another id",
-                )
-            )
-        problems += _duplicates(doc, (*field_loc, "codes"), [c.id for c in field.codes], "code")
-        problems += _check_vocabulary(framework, doc, field, field_loc, coded=field.is_coded)
-        problems += _check_range(doc, field.min, field.max, field_loc)
-    for k_index, key in enumerate(group.key):
-        if key not in field_ids:
-            problems.append(
-                doc.diagnostic(
-                    (*loc, "key", k_index),
-                    "framework-unknown-reference",
-                    f"key field '{key}' is not a field of {group.id}",
-                    did_you_mean(key, field_ids),
-                )
-            )
-    if group.status is not None:
-        status_field = group.field(group.status.field)
-        if status_field is None or status_field.type != "code":
-            problems.append(
-                doc.diagnostic(
-                    (*loc, "status", "field"),
-                    "framework-unknown-reference",
-                    f"status field '{group.status.field}' is not a code field of {group.id}",
-                    did_you_mean(group.status.field, field_ids),
-                )
-            )
-        else:
-            known = [c.id for c in status_field.codes]
-            for c_index, value in enumerate(group.status.counts):
-                if value not in known:
-                    problems.append(
-                        doc.diagnostic(
-                            (*loc, "status", "counts", c_index),
-                            "framework-unknown-reference",
-                            f"'{value}' is not a code of {status_field.path}",
-                            did_you_mean(value, known),
-                        )
-                    )
-    return problems
-
-
-def _check_vocabulary(
-    framework: Framework,
-    doc: SourceDocument,
-    owner: Group | RecordField,
-    loc: tuple[str | int, ...],
-    *,
-    coded: bool,
-) -> list[Diagnostic]:
-    if not coded:
-        if owner.codes or owner.vocabulary:
-            return [
-                doc.diagnostic(
-                    (*loc, "codes" if owner.codes else "vocabulary"),
-                    "framework-invalid-option",
-                    f"'{owner.id}' is not coded; it takes no codes or vocabulary",
-                )
-            ]
-        return []
-    if owner.vocabulary is not None:
-        if owner.codes:
-            return [
-                doc.diagnostic(
-                    (*loc, "vocabulary"),
-                    "framework-invalid-option",
-                    "give either 'codes' or 'vocabulary', not both",
-                )
-            ]
-        source = framework.vocabulary_owner(owner.vocabulary)
-        if source is None or not source.codes:
-            return [_unknown_reference(framework, doc, (*loc, "vocabulary"), owner.vocabulary)]
-        owner.codes = [code.model_copy() for code in source.codes]
-        for code in owner.codes:
-            code._path = f"{owner.path}.{code.id}"
-        return []
-    if not owner.codes:
-        return [
-            doc.diagnostic(
-                (*loc, "id"),
-                "framework-missing-codes",
-                f"'{owner.id}' is coded but has no 'codes' or 'vocabulary'",
-            )
-        ]
-    return []
-
-
-def _check_range(
-    doc: SourceDocument, low: float | None, high: float | None, loc: tuple[str | int, ...]
-) -> list[Diagnostic]:
-    if low is not None and high is not None and low > high:
-        return [
-            doc.diagnostic(
-                (*loc, "min"),
-                "framework-invalid-option",
-                f"min {low:g} is greater than max {high:g}",
-            )
-        ]
-    return []
-
-
-def _unknown_reference(
-    framework: Framework, doc: SourceDocument, loc: tuple[str | int, ...], reference: str
-) -> Diagnostic:
-    known = [g.path for _p, g in framework.groups()] + [p for p, _c in framework.code_paths()]
-    return doc.diagnostic(
-        loc,
-        "framework-unknown-reference",
-        f"'{reference}' names no group or code of the framework",
-        did_you_mean(reference, known),
-    )

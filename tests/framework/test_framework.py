@@ -124,3 +124,49 @@ def test_a_new_part_needs_no_python_change(tmp_path: Path) -> None:
     counts = ol_analysis.stats(study)["counts"]
     assert counts["wellbeing.sleep.better"] == {"n": 1, "cases": ["m01"]}
     assert counts["wellbeing.sleep.2020_cohort"] == {"n": 1, "cases": ["m01"]}
+
+
+@pytest.mark.parametrize("path", sorted((HERE / "valid").glob("*.yaml")), ids=lambda p: p.stem)
+def test_valid_framework_loads(path: Path) -> None:
+    load_framework(path)
+
+
+def test_vocabulary_chain_resolves_in_any_file_order() -> None:
+    """care.staff.organisation → profile.contacts.organisation → profile.organisations, the
+    source last in the file: each user gets the codes under its own paths."""
+    framework = load_framework(HERE / "valid" / "vocabulary_chain_reverse_order.yaml")
+    for path in ("care.staff.organisation", "profile.contacts.organisation"):
+        owner = framework.vocabulary_owner(path)
+        assert owner is not None
+        assert [c.path for c in owner.codes] == [f"{path}.ggz", f"{path}.welfare"]
+
+
+def test_vocabulary_cycle_is_named_at_each_member() -> None:
+    with pytest.raises(FrameworkError) as raised:
+        load_framework(HERE / "invalid" / "vocabulary_cycle.yaml")
+    messages = {d.line: d.message for d in raised.value.diagnostics}
+    assert messages[14].endswith(
+        "profile.team → profile.region → profile.staff.team → profile.team"
+    )
+    assert messages[26].endswith(
+        "profile.staff.team → profile.team → profile.region → profile.staff.team"
+    )
+
+
+def test_missing_vocabulary_names_the_reference_not_a_later_group() -> None:
+    with pytest.raises(FrameworkError) as raised:
+        load_framework(HERE / "invalid" / "vocabulary_missing_target.yaml")
+    first = raised.value.diagnostics[0]
+    assert first.message.startswith("vocabulary 'profile.organisation' names no group")
+
+
+def test_checking_does_not_change_the_framework() -> None:
+    from ol_analysis.core.framework_checks import check_framework
+
+    path = HERE / "valid" / "vocabulary_chain_reverse_order.yaml"
+    doc, _ = read_yaml(path)
+    assert doc is not None
+    framework = load_framework(path)
+    before = framework.model_dump()
+    assert check_framework(framework, doc) == []
+    assert framework.model_dump() == before
