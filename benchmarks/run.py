@@ -1,12 +1,18 @@
-"""Speed and memory of `validate` and `build`, as ratios to the floor of parsing the same files.
+"""Speed and memory of `validate`, `build` and `serve`, as ratios to the floor of parsing the
+same files, all measured in one run.
 
-    python benchmarks/run.py [--sizes 100 1000 10000] [--workdir /tmp/ol-bench]
+    python benchmarks/run.py [--sizes 100 1000 10000] [--kinds synthetic replicated]
+                             [--workdir /tmp/ol-bench] [--skip-full-above N]
 
 The floor is merely parsing every case file with libyaml's C parser (PyYAML ``CSafeLoader``).
 Each measurement runs in a fresh process (timing the work, not the interpreter's start) and
-reports its peak resident memory. Goals (issue 8): validate ≤ 2× the floor, build (Markdown +
-HTML) ≤ 4× the floor, time per case flat from 100 to 10,000 cases, peak memory < 1 GB at 10,000,
-and `ol-analysis validate` on the shipped study ≤ 0.5 s from a cold start.
+reports its peak resident memory. Two kinds of study: ``synthetic`` (benchmarks/generate.py)
+and ``replicated`` (the eleven shipped cases copied under new ids). Columns: validate; Markdown
++ HTML; the full default build (every format, an empty output folder, so no cached figure);
+a rebuild after one case changed (the same output folder: cached figures); serve's reload
+latency (save a case → the new page is built); peak memory of the full build. Goals (issue 12):
+validate ≤ 1.5×, Markdown + HTML ≤ 3×, full build ≤ 10× at 600 and 10,000 cases, rebuild
+≤ 5×, reload within 1 s at 600 cases, peak < 1 GB at 10,000, time per case flat.
 """
 
 from __future__ import annotations
@@ -50,6 +56,55 @@ study = ol_analysis.load_study(STUDY)
 build_report(study, pathlib.Path(tempfile.mkdtemp()), formats=("md", "html"))
 elapsed = time.perf_counter() - start
 """
+_FULL = """
+import time, pathlib
+import ol_analysis
+from ol_analysis.report.build import build_report
+out = pathlib.Path(STUDY, "build-bench")
+import shutil; shutil.rmtree(out, ignore_errors=True)
+start = time.perf_counter()
+study = ol_analysis.load_study(STUDY)
+build_report(study, out)
+elapsed = time.perf_counter() - start
+"""
+_REBUILD = """
+import time, pathlib
+import ol_analysis
+from ol_analysis.report.build import build_report
+out = pathlib.Path(STUDY, "build-bench")
+case = sorted(pathlib.Path(STUDY, "cases").glob("*.yaml"))[0]
+text = case.read_text(encoding="utf-8")
+import re
+case.write_text(re.sub(r"(?m)^title: .*$", 'title: "Herzien"', text, count=1), encoding="utf-8")
+try:
+    start = time.perf_counter()
+    study = ol_analysis.load_study(STUDY)
+    build_report(study, out)
+    elapsed = time.perf_counter() - start
+finally:
+    case.write_text(text, encoding="utf-8")
+"""
+_RELOAD = """
+import time, pathlib
+from ol_analysis.report.serve import study_server
+root = pathlib.Path(STUDY)
+server = study_server(root / "framework.yaml", root / "cases", root / "templates",
+                      root / "build-serve", port=0, interval=0.05)
+server.start()
+case = sorted((root / "cases").glob("*.yaml"))[0]
+text = case.read_text(encoding="utf-8")
+version = server.state.version
+import re
+case.write_text(re.sub(r"(?m)^title: .*$", 'title: "Herzien"', text, count=1), encoding="utf-8")
+start = time.perf_counter()
+try:
+    while server.state.version == version and time.perf_counter() - start < 600:
+        time.sleep(0.01)
+    elapsed = time.perf_counter() - start
+finally:
+    case.write_text(text, encoding="utf-8")
+    server.stop()
+"""
 _REPORT = """
 import json, resource
 print(json.dumps({"seconds": elapsed,
@@ -82,12 +137,36 @@ def cold_start_validate() -> float:
     return statistics.median(times)
 
 
+def replicated_study(out: Path, size: int) -> None:
+    """The shipped cases copied under new ids (c01 → c01x7) until there are ``size``."""
+    import shutil
+
+    shutil.rmtree(out, ignore_errors=True)
+    (out / "cases").mkdir(parents=True)
+    shutil.copy(REPO / "framework.yaml", out / "framework.yaml")
+    shipped = sorted((REPO / "cases").glob("c*.yaml"))
+    for index in range(size):
+        source = shipped[index % len(shipped)]
+        new_id = f"{source.stem}x{index // len(shipped)}"
+        text = source.read_text(encoding="utf-8").replace(f"id: {source.stem}", f"id: {new_id}", 1)
+        (out / "cases" / f"{new_id}.yaml").write_text(text, encoding="utf-8")
+
+
+def _ratio(result: dict[str, float], floor: float) -> str:
+    seconds = result.get("seconds")
+    return f"{seconds:8.2f} {seconds / floor:6.1f}" if seconds else f"{'n/a':>8} {'':>6}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000])
+    parser.add_argument("--kinds", nargs="+", default=["synthetic", "replicated"])
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/ol-bench"))
+    parser.add_argument(
+        "--skip-full-above", type=int, default=None, help="Measure the full build up to N cases."
+    )
     args = parser.parse_args()
     sys.path.insert(0, str(HERE))
     from generate import write_study
@@ -97,36 +176,46 @@ def main() -> None:
         f"{platform.python_version()}, {platform.system()} {platform.release()}"
     )
     print(f"cold start `ol-analysis validate` on the shipped study: {cold_start_validate():.3f} s")
-    header = (
-        f"{'cases':>7} {'floor s':>9} {'validate s':>11} {'ratio':>6} {'build s':>9} "
-        f"{'ratio':>6} {'ms/case val':>12} {'ms/case build':>14} {'peak MB':>8}"
+    columns = ("validate", "md+html", "full build", "rebuild 1", "reload")
+    print(
+        f"{'kind':>10} {'cases':>6} {'floor s':>8} "
+        + " ".join(f"{name + ' s':>8} {'×':>6}" for name in columns)
+        + f" {'ms/case full':>12} {'peak MB':>8}"
     )
-    print(header)
-    for size in args.sizes:
-        study = args.workdir / f"study-{size}"
-        if not (study / "cases").is_dir() or len(list((study / "cases").glob("*.yaml"))) != size:
-            write_study(REPO / "framework.yaml", study, size)
-        floor = measure(_FLOOR, study)
-        validate = measure(_VALIDATE, study)
-        build = measure(_BUILD, study)
-        if "error" in validate or "error" in floor:
-            print(f"{size:>7} error: {validate.get('error') or floor.get('error')}")
-            continue
-        build_s = build.get("seconds")
-        build_text = (
-            f"{build_s:9.2f} {build_s / floor['seconds']:6.2f}"
-            if build_s
-            else (f"{'n/a':>9} {'':>6}")
-        )
-        peak = max(validate["peak_mb"], build.get("peak_mb", 0))
-        per_build = f"{1000 * build_s / size:14.2f}" if build_s else f"{'n/a':>14}"
-        print(
-            f"{size:>7} {floor['seconds']:9.2f} {validate['seconds']:11.2f} "
-            f"{validate['seconds'] / floor['seconds']:6.2f} {build_text} "
-            f"{1000 * validate['seconds'] / size:12.2f} {per_build} {peak:8.0f}"
-        )
-        if "error" in build:
-            print(f"        build: {build['error']}")
+    for kind in args.kinds:
+        for size in args.sizes:
+            study = args.workdir / f"{kind}-{size}"
+            cases = study / "cases"
+            if not cases.is_dir() or len(list(cases.glob("*.yaml"))) != size:
+                if kind == "synthetic":
+                    write_study(REPO / "framework.yaml", study, size)
+                else:
+                    replicated_study(study, size)
+            floor = measure(_FLOOR, study)
+            if "error" in floor:
+                print(f"{kind:>10} {size:>6} error: {floor['error']}")
+                continue
+            full_too = args.skip_full_above is None or size <= args.skip_full_above
+            results = [measure(_VALIDATE, study), measure(_BUILD, study)]
+            if full_too:
+                results += [
+                    measure(_FULL, study),
+                    measure(_REBUILD, study),
+                    measure(_RELOAD, study),
+                ]
+            else:
+                results += [{}, {}, {}]
+            full = results[2].get("seconds")
+            per_case = f"{1000 * full / size:12.1f}" if full else f"{'n/a':>12}"
+            peak = max((r.get("peak_mb", 0) for r in results), default=0)
+            print(
+                f"{kind:>10} {size:>6} {floor['seconds']:8.2f} "
+                + " ".join(_ratio(r, floor["seconds"]) for r in results)
+                + f" {per_case} {peak:8.0f}"
+            )
+            for name, result in zip(columns, results, strict=True):
+                if "error" in result:
+                    print(f"        {name}: {result['error']}")
 
 
 if __name__ == "__main__":
