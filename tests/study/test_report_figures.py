@@ -13,13 +13,18 @@ else the report publishes a total only; the proposed assignment is in `note` and
 
 Where the report contradicts itself, both readings are in CONTRADICTIONS and the figure's `note`
 says which one the data follows. The severity bands (an integer group) are checked on
-`stats()["values"]`. Figures the report gives but that have no counted path (or only a range)
-are in NOT_TESTED, so that nobody adds them later by mistake.
+`stats()["values"]`. Figures about records that are not a plain count of cases (the 'vaste schil'
+per case, casemanagers per case and their disciplines, disciplines per organisation, the network
+partners OL coordinated with, the relatives) are checked by the test functions at the end, on the
+records of `ol_analysis.load_study`. Figures the report gives but that no path or record can
+check (or only as a range) are in NOT_TESTED, so that nobody adds them later by mistake.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
+from itertools import combinations
 from pathlib import Path
 from typing import Any
 
@@ -296,8 +301,28 @@ SUPPORT = [
         "3.2 Betrokkenen",
         "Aan elke cliënt zijn één (bij 9 casussen) of twee (bij 2 casussen) casemanagers verbonden",
         cases=ALL,
-        note="Cases with at least one record marked casemanager: true. How many records per "
-        "case (9 x one, 2 x two) is not a count; see CONTRADICTIONS for the roles.",
+        note="Cases with at least one record marked casemanager: true. Records per case (9 x "
+        "one, 2 x two) and the roles are checked by test_casemanagers; see CONTRADICTIONS.",
+    ),
+    Figure(
+        "support.treatment.medication_change",
+        3,
+        "3.2 Behandeling",
+        "In drie casussen geven cliënten ook aan dat de nieuwe of gewijzigde medicatie een "
+        "sleutelrol heeft gespeeld in het herstel.",
+        cases=_cases("c07", "c10", "c11"),
+        note="c07 'onder de loep genomen en aangepast', c10 'wordt de medicatie aangepast', c11 "
+        "'nieuwe medicatie, sindsdien is ze psychosevrij'. 3.1 has two such key moments: see "
+        "CONTRADICTIONS.",
+    ),
+    Figure(
+        "support.treatment.new_diagnosis",
+        3,
+        "3.2 Behandeling",
+        "Drie andere cliënten geven dit aan over de (nieuwe) diagnose die is gesteld.",
+        note="c01 (autism) from the narrative; c02 (the second diagnosis key moment of 3.1) and "
+        "c08 (the somatic diagnosis after the diagnostic phase the OL psychiatrist coordinated) "
+        "totals only. 3.1 has two diagnosis key moments: see CONTRADICTIONS.",
     ),
     Figure(
         "support.treatment.home_detox",
@@ -711,11 +736,12 @@ NETWORK = [
     ),
     Figure(
         "network.partners.topic.home_help_matching",
-        1,
+        2,
         "3.2 Afstemming",
         "Bij één casus droeg OL bij aan matching, op basis van karakter, van een huishoudelijk "
-        "hulp",
-        note="Totals only.",
+        "hulp en in een andere casus overlegde OL drie keer per jaar met de huishoudelijke hulp.",
+        note="Matching (proposed c08) plus regular consultation (proposed c01): the codebook's "
+        "home_help_matching is 'matching en overleg huishoudelijke hulp'. Totals only.",
     ),
     Figure(
         "network.relatives.involvement.contact_on_demand",
@@ -723,7 +749,8 @@ NETWORK = [
         "3.2 Wijze van uitvoering",
         "Meest voorkomende manier is dat een naaste naar behoefte contact onderhoudt met een "
         "OL-hulpverlener … dit is terug te zien in vier casussen.",
-        note="c05 (father) from the narrative; the other three totals only.",
+        note="c05 (father) and c11 (the daughter who talked with 'mijn casemanager') from the "
+        "narratives; c04, c06 totals only, within the six relatives_coordination cases.",
     ),
     Figure(
         "network.relatives.involvement.in_treatment",
@@ -837,7 +864,8 @@ CONTRADICTIONS: list[Contradiction] = [
         "3.2 Behandeling",
         "Drie andere cliënten geven dit aan over de (nieuwe) diagnose die is gesteld.",
         "key_moments.moments.kind.diagnosis = 2 (3.1); 3.2's third is read as c08's somatic "
-        "diagnosis, which 3.1 files under category 4 (kind.somatic_diagnosis = 1).",
+        "diagnosis, which 3.1 files under category 4 (kind.somatic_diagnosis = 1). "
+        "support.treatment.new_diagnosis follows 3.2 (3: c01, c02, c08).",
     ),
     Contradiction(
         "personal counsellor as key moment",
@@ -877,9 +905,23 @@ CONTRADICTIONS: list[Contradiction] = [
         "3.2 Betrokkenen",
         "verpleegkundigen (4 casussen), persoonlijk begeleiders (3 casussen), trajectbegeleiders "
         "(2 casussen), SPV’ers (2 casussen) en de GGZ-agoog (1 casus)",
-        "13 casemanagers against 12 case-role pairs; consistent only if one case has two "
-        "casemanagers of the same discipline. casemanager is a bool field, not on a counted "
-        "path: no figure tested.",
+        "Both: 13 casemanager records (9 cases x one, 2 x two) against 12 case-role pairs hold "
+        "together only if one case has two casemanagers of one discipline. The data gives the "
+        "team-wide c04 a GGZ Drenthe nurse and a VNN nurse (the nurse function is filled 'zowel "
+        "vanuit de ggz als de verslavingszorg'); the other two-casemanager case is c08 "
+        "(GGZ-agoog, IPS). Checked by test_casemanagers.",
+    ),
+    Contradiction(
+        "IPS trajectbegeleider after stabilisation",
+        "3.2 Begeleiding",
+        "Bij één cliënt was de toevoeging van de trajectbegeleider IPS een gevolg van "
+        "stabilisatie in de situatie van de cliënt",
+        "3.2 Op- en afschalen",
+        "Diezelfde ruimte ontstond ook voor twee cliënten als het gaat om de inzet van "
+        "trajectbegeleiders IPS ter oriëntatie op studie of werk.",
+        "scaling.up.ips_added = 2 (Op- en afschalen): both IPS cases (c06, c08) carry it; "
+        "Begeleiding's 'bij één cliënt' is read as the one case (c08) where the report says so "
+        "in words.",
     ),
     Contradiction(
         "cases per team",
@@ -935,24 +977,31 @@ NOT_TESTED: list[tuple[str, str, str]] = [
         "profile.organisations.*",
         "3.1 Casussen",
         "'de meest voorkomende combinatie (8 casussen) is GGZ Drenthe en Cosis': a combination, "
-        "not a per-code count",
+        "not a per-code count (checked by test_mother_organisations_per_case)",
     ),
     (
-        "support.professionals per case",
-        "3.2 Tabel 2",
-        "Tabel 2 is an image; prose gives 'gemiddeld vier (minimaal twee, maximaal vijf)' per case",
+        "support.professionals (Tabel 2)",
+        "3.2 Betrokkenen",
+        "Tabel 2 is an image: which disciplines each case has is not published; the prose "
+        "figures (vaste schil, casemanagers, disciplines per organisation) are tested below",
     ),
     (
-        "support.professionals.discipline.nurse_specialist",
+        "support.professionals.discipline.nurse_specialist (outside Assen)",
         "3.2 Behandeling",
-        "'bij drie van de vier casussen uit Assen': a lower bound (other teams not counted)",
+        "'bij drie van de vier casussen uit Assen' (tested); other teams are not counted",
     ),
     (
-        "support.professionals.discipline.nurse / ggz_agoog",
-        "3.2 Begeleiding",
-        "'verpleegkundige vanuit GGZ Drenthe (bij 6 casussen)', "
-        "'GGZ-agoog vanuit VNN (3 casussen)': per organisation, counts only give the discipline "
-        "— lower bounds",
+        "support.professionals.frequency",
+        "3.2 Behandeling, Begeleiding",
+        "'Van een enkele keer per jaar tot wekelijks contact', 'Bij de meeste casussen … "
+        "wekelijks', 'van enkele gesprekken per jaar tot twee keer in de week': ranges and "
+        "'de meeste', free text",
+    ),
+    (
+        "support.treatment.psychoeducation / cbt_elements",
+        "3.2 Behandeling",
+        "'De verpleegkundige geeft psycho-educatie en past behandelelementen … toe': what nurses "
+        "do in general, no count; one quoted case (c09) for CBT elements",
     ),
     (
         "support.execution.creative_solution",
@@ -960,9 +1009,10 @@ NOT_TESTED: list[tuple[str, str, str]] = [
         "'in een aantal casussen … een vijftal voorbeelden' (c02 twice, c04, c08, c10): ≥ 4",
     ),
     (
-        "network.partners.coordinated_by_ol",
-        "3.2 Afstemming",
-        "'(13 van de 25) netwerkpartners': partner types, not cases",
+        "network.relatives.involvement.information_source",
+        "3.2 Wijze van uitvoering",
+        "'Andersom zagen we dat de naaste voor de hulpverlener een bron van informatie was': no "
+        "count (c05)",
     ),
     (
         "reference.scenario.vnn_cosis / vnn_ggz",
@@ -1068,3 +1118,340 @@ def test_figures_are_well_formed() -> None:
     ):
         total = sum(n for path, n in by_path.items() if path.rsplit(".", 1)[0] == group)
         assert total == N_CASES, group
+
+
+# --- who is involved, treatment, network (3.2): figures on records, not plain counts -----------
+
+
+@pytest.fixture(scope="module")
+def study() -> Any:
+    """The shipped study, through the public API (records are read with `Case.items`)."""
+    import ol_analysis
+
+    return ol_analysis.load_study(REPO_ROOT)
+
+
+def _professionals(case: Any, *, involvement: str | None = None) -> list[Any]:
+    records = case.items("support.professionals")
+    return [r for r in records if involvement is None or r.involvement == involvement]
+
+
+def _cases_with(study: Any, keep: Any) -> list[str]:
+    """The ids of the cases with at least one professional record for which `keep` holds."""
+    return sorted(case.id for case in study if any(keep(r) for r in _professionals(case)))
+
+
+CORE_CIRCLE_WORDS = (
+    "3.2 Betrokkenen: In de onderzochte periode zijn per casus gemiddeld vier (minimaal twee, "
+    "maximaal vijf) medewerkers van Optimaal Leven direct betrokken (zelf contact met cliënt), de "
+    "zogenaamde ‘vaste schil’."
+)
+
+
+def test_core_circle_per_case(study: Any) -> None:
+    """The 'vaste schil' (records with involvement core): on average four, from two to five."""
+    sizes = {case.id: len(_professionals(case, involvement="core")) for case in study}
+    mean = sum(sizes.values()) / len(sizes)
+    # 'gemiddeld vier' is a rounded mean; the data gives 43 / 11.
+    assert 3.5 <= mean < 4.5, f"mean {mean:.2f} {sizes}; {CORE_CIRCLE_WORDS}"
+    assert min(sizes.values()) == 2, f"{sizes}; {CORE_CIRCLE_WORDS}"
+    assert max(sizes.values()) == 5, f"{sizes}; {CORE_CIRCLE_WORDS}"
+
+
+ON_CALL_WORDS = (
+    "3.2 Betrokkenen: Voor de meeste cliënten geldt dat zij een aantal vaste gezichten hebben bij "
+    "OL, waarbij iemand op afroep af en toe ingeschakeld wordt rondom een specifieke vraag."
+)
+
+
+def test_most_clients_have_someone_on_call(study: Any) -> None:
+    """Every client has fixed faces; for most of them someone is called in on request."""
+    on_call = _cases_with(study, lambda r: r.involvement == "ad_hoc")
+    assert len(on_call) > N_CASES / 2, f"ad hoc records in {on_call} only; {ON_CALL_WORDS}"
+    assert _cases_with(study, lambda r: r.involvement == "core") == sorted(ALL), ON_CALL_WORDS
+
+
+COMMONEST_WORDS = (
+    "3.2 Betrokkenen: De combinatie die het meest voorkomt is van hoofdbehandelaar (psychiater of "
+    "verpleegkundig specialist), persoonlijk begeleider en een verpleegkundige of SPV’er."
+)
+ROLE_CLASS = {
+    "psychiatrist": "hoofdbehandelaar",
+    "nurse_specialist": "hoofdbehandelaar",
+    "nurse": "verpleegkundige of SPV",
+    "spv": "verpleegkundige of SPV",
+}
+
+
+def test_commonest_core_combination(study: Any) -> None:
+    """Main practitioner, personal counsellor and nurse/SPV: the commonest core trio."""
+    trios: Counter[tuple[str, ...]] = Counter()
+    for case in study:
+        roles = {
+            ROLE_CLASS.get(r.discipline, r.discipline)
+            for r in _professionals(case, involvement="core")
+        }
+        trios.update(combinations(sorted(roles), 3))
+    reported = tuple(sorted(("hoofdbehandelaar", "personal_counsellor", "verpleegkundige of SPV")))
+    others = Counter({trio: n for trio, n in trios.items() if trio != reported})
+    assert trios[reported] > max(others.values(), default=0), (
+        f"{reported}: {trios[reported]} cases; next {others.most_common(3)}; {COMMONEST_WORDS}"
+    )
+
+
+MAIN_PRACTITIONER_WORDS = (
+    "3.2 Behandeling: De psychiater is in de OL teams vaak vanuit de functie als hoofdbehandelaar "
+    "(vereiste vanuit zorgverzekeraar) betrokken. … Ook de GZ-psycholoog kan de rol van "
+    "hoofdbehandelaar vervullen. De GZ-psycholoog … echter in de betrokken casussen niet in de "
+    "rol van hoofdbehandelaar."
+)
+
+
+def test_every_case_has_a_main_practitioner(study: Any) -> None:
+    """A main practitioner (the insurer's requirement) in every vaste schil: psychiatrist or VS.
+
+    A reading: the report requires a hoofdbehandelaar and says the GZ-psycholoog was not one here;
+    'Van een enkele keer per jaar tot wekelijks contact' is direct contact.
+    """
+    with_one = _cases_with(
+        study,
+        lambda r: r.involvement == "core" and r.discipline in ("psychiatrist", "nurse_specialist"),
+    )
+    assert with_one == sorted(ALL), f"only {with_one}; {MAIN_PRACTITIONER_WORDS}"
+
+
+ASSEN_WORDS = (
+    "3.2 Behandeling: In Assen vervulde de verpleegkundig specialist meestal de functie van "
+    "hoofdbehandelaar … deze is dan ook bij drie van de vier casussen uit Assen betrokken."
+)
+
+
+def test_nurse_specialist_in_three_of_the_four_assen_cases(study: Any) -> None:
+    assen = [case for case in study if case.codes("profile.team") == ["assen"]]
+    with_vs = [
+        case.id
+        for case in assen
+        if any(r.discipline == "nurse_specialist" for r in _professionals(case))
+    ]
+    assert (len(assen), len(with_vs)) == (4, 3), (
+        f"Assen {[c.id for c in assen]}, VS {with_vs}; {ASSEN_WORDS}"
+    )
+
+
+CASEMANAGER_WORDS = (
+    "3.2 Betrokkenen: Aan elke cliënt zijn één (bij 9 casussen) of twee (bij 2 casussen) "
+    "casemanagers verbonden en deze rol wordt vervuld door verpleegkundigen (4 casussen), "
+    "persoonlijk begeleiders (3 casussen), trajectbegeleiders (2 casussen), SPV’ers (2 casussen) "
+    "en de GGZ- agoog (1 casus)."
+)
+CASEMANAGERS_PER_CASE = {1: 9, 2: 2}
+# 'trajectbegeleiders' are read as the codebook's trajectbegeleider IPS (ips_counsellor).
+CASEMANAGER_DISCIPLINES = {
+    "nurse": 4,
+    "personal_counsellor": 3,
+    "ips_counsellor": 2,
+    "spv": 2,
+    "ggz_agoog": 1,
+}
+
+
+def test_casemanagers(study: Any) -> None:
+    """One casemanager in nine cases, two in two; cases per casemanager discipline as published.
+
+    4 + 3 + 2 + 2 + 1 = 12 case-role pairs for 13 casemanagers: one case has two casemanagers of
+    one discipline (see CONTRADICTIONS).
+    """
+    per_case = {
+        case.id: [r.discipline for r in _professionals(case) if r.casemanager] for case in study
+    }
+    assert Counter(len(d) for d in per_case.values()) == CASEMANAGERS_PER_CASE, (
+        f"{per_case}; {CASEMANAGER_WORDS}"
+    )
+    roles = Counter(d for disciplines in per_case.values() for d in set(disciplines))
+    assert dict(roles) == CASEMANAGER_DISCIPLINES, f"{dict(roles)}; {CASEMANAGER_WORDS}"
+
+
+# (discipline, organisation, cases, section, words)
+BY_ORGANISATION = [
+    (
+        "personal_counsellor",
+        "cosis",
+        9,
+        "3.2 Begeleiding",
+        "Bij vrijwel alle casussen is een persoonlijk begeleider van Cosis betrokken (bij 9 "
+        "casussen).",
+    ),
+    (
+        "nurse",
+        "ggz_drenthe",
+        6,
+        "3.2 Begeleiding",
+        "In mindere mate wordt de begeleiding ook uitgevoerd door de verpleegkundige vanuit GGZ "
+        "Drenthe (bij 6 casussen)",
+    ),
+    (
+        "ggz_agoog",
+        "vnn",
+        3,
+        "3.2 Begeleiding",
+        "of de GGZ-agoog vanuit VNN (3 casussen).",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("discipline", "organisation", "n", "section", "words"),
+    BY_ORGANISATION,
+    ids=[f"{d}-{o}" for d, o, *_ in BY_ORGANISATION],
+)
+def test_discipline_from_organisation(
+    study: Any, discipline: str, organisation: str, n: int, section: str, words: str
+) -> None:
+    cases = _cases_with(
+        study, lambda r: r.discipline == discipline and r.organisation == organisation
+    )
+    assert len(cases) == n, f"{discipline} from {organisation}: {cases}; {section}: “{words}”"
+
+
+# 'direct betrokken (zelf contact met cliënt)' is how 3.2 defines the vaste schil.
+DIRECTLY_INVOLVED = [
+    (
+        "gz_psychologist",
+        4,
+        "3.2 Behandeling",
+        "De GZ-psycholoog is bij vier cliënten in dit onderzoek direct betrokken",
+    ),
+    (
+        "peer_expert",
+        5,
+        "3.2 Begeleiding",
+        "Bij vijf casussen was de ervaringsdeskundige direct betrokken.",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("discipline", "n", "section", "words"),
+    DIRECTLY_INVOLVED,
+    ids=[d for d, *_ in DIRECTLY_INVOLVED],
+)
+def test_directly_involved_is_core(
+    study: Any, discipline: str, n: int, section: str, words: str
+) -> None:
+    core = _cases_with(study, lambda r: r.discipline == discipline and r.involvement == "core")
+    every = _cases_with(study, lambda r: r.discipline == discipline)
+    assert len(core) == n and core == every, f"core {core}, all {every}; {section}: “{words}”"
+
+
+ORGANISATIONS_WORDS = (
+    "3.1 Casussen: Bij alle casussen zijn OL-medewerkers betrokken (geweest) van twee of meer "
+    "moederorganisaties, de meest voorkomende combinatie (8 casussen) is GGZ Drenthe en Cosis."
+)
+
+
+def test_mother_organisations_per_case(study: Any) -> None:
+    """Two or more mother organisations in every case; exactly GGZ Drenthe and Cosis in eight.
+
+    The organisations of a case's professionals are its profile.organisations.
+    """
+    per_case = {case.id: {r.organisation for r in _professionals(case)} for case in study}
+    for case in study:
+        assert per_case[case.id] == set(case.codes("profile.organisations")), case.id
+    assert all(len(orgs) >= 2 for orgs in per_case.values()), f"{per_case}; {ORGANISATIONS_WORDS}"
+    exact = sorted(c for c, orgs in per_case.items() if orgs == {"ggz_drenthe", "cosis"})
+    assert len(exact) == 8, f"{exact}; {ORGANISATIONS_WORDS}"
+
+
+def test_addiction_treatment_by_vnn_staff(study: Any) -> None:
+    """3.2 Behandeling: 'Hierbij waren VNN-medewerkers (verpleegkundigen en GGZ-agogen) namens OL
+    betrokken' in each of the three addiction-treatment cases."""
+    addiction = sorted(c.id for c in study if "addiction_treatment" in c.codes("support.treatment"))
+    vnn = _cases_with(
+        study, lambda r: r.organisation == "vnn" and r.discipline in ("nurse", "ggz_agoog")
+    )
+    assert addiction == ["c02", "c04", "c08"] and set(addiction) <= set(vnn), (addiction, vnn)
+
+
+def test_treatment_to_guidance_cases_have_nurse_and_counsellor(study: Any) -> None:
+    """3.2 Op- en afschalen: 'de verschuiving van behandeling naar begeleiding: het terugschroeven
+    of beëindigen van contact met de verpleegkundige en het toevoegen van een persoonlijk
+    begeleider' (an SPV is a sociaal-psychiatrisch verpleegkundige)."""
+    for case in study:
+        if "treatment_to_guidance" not in case.codes("scaling.down"):
+            continue
+        disciplines = {r.discipline for r in _professionals(case)}
+        assert disciplines & {"nurse", "spv"}, case.id
+        assert "personal_counsellor" in disciplines, case.id
+
+
+OTHER_TREATMENT_WORDS = (
+    "3.2 Behandeling: maar er zijn ook casussen waar andere behandeling wordt gegeven, "
+    "bijvoorbeeld thuisdetox, traumabehandeling, schematherapie en echtpaargesprekken."
+)
+
+
+def test_other_treatments_given(study: Any) -> None:
+    """Each example of 'andere behandeling' is given in at least one case (no counts published)."""
+    for code in ("home_detox", "trauma_therapy", "schema_therapy", "couple_sessions"):
+        cases = [c.id for c in study if code in c.codes("support.treatment")]
+        assert cases, f"support.treatment.{code} in no case; {OTHER_TREATMENT_WORDS}"
+
+
+PARTNERS_WORDS = (
+    "3.2 Afstemming: We hebben in verschillende casussen gezien dat er door Optimaal Leven werd "
+    "afgestemd met (13 van de 25) netwerkpartners. … Overige afstemming/samenwerking hebben we "
+    "gezien met bewindvoerder, woonbegeleiding, jobcoach, leefstijltrainers, ggz en opnameplekken."
+)
+# The partners 3.2 Afstemming names as coordinated with ('ggz en opnameplekken' read as the
+# GGZ and VNN admission wards); the thirteenth is Automaatje, carrying c03's taxipas (see the
+# municipality contradiction).
+COORDINATED_PARTNERS = {
+    "day_activities",
+    "municipality_wmo",
+    "home_help",
+    "home_care",
+    "gp",
+    "hospital",
+    "financial_administrator",
+    "supported_living",
+    "job_coach",
+    "lifestyle_training",
+    "admission_ggz",
+    "admission_vnn",
+    "taxi_automaatje",
+}
+
+
+def test_partners_coordinated_by_ol(study: Any) -> None:
+    """Every case has network partners; OL coordinated with 13 of the 25 partner types."""
+    partners = {case.id: case.items("network.partners") for case in study}
+    assert all(partners.values()), (
+        "3.2 Afstemming: 'Bij alle casussen waren er naast Optimaal Leven ook andere "
+        "(zorg)instanties betrokken bij de cliënt'"
+    )
+    coordinated = {
+        r.partner for records in partners.values() for r in records if r.coordinated_by_ol
+    }
+    assert len(coordinated) == 13, f"{sorted(coordinated)}; {PARTNERS_WORDS}"
+    assert coordinated == COORDINATED_PARTNERS, f"{sorted(coordinated ^ COORDINATED_PARTNERS)}"
+    # 'bij twee casussen … thuiszorg, OL regelt … of zorgt voor afstemming': both coordinated.
+    home_care = [r for records in partners.values() for r in records if r.partner == "home_care"]
+    assert len(home_care) == 2 and all(r.coordinated_by_ol for r in home_care)
+
+
+RELATIVES_WORDS = (
+    "3.2 Wijze van uitvoering: we in zes casussen expliciet gezien hebben dat afstemming "
+    "plaatsvond tussen Optimaal Leven en de naaste(n) van een cliënt. … Naasten waren op "
+    "verschillende manieren betrokken bij de ondersteuning aan de cliënt."
+)
+
+
+def test_relatives_are_those_of_the_six_coordination_cases(study: Any) -> None:
+    """The relatives involved (network.relatives) are in the six relatives_coordination cases."""
+    with_relatives = sorted(c.id for c in study if c.items("network.relatives"))
+    coordination = sorted(
+        c.id for c in study if "relatives_coordination" in c.codes("support.execution")
+    )
+    assert len(coordination) == 6 and with_relatives == coordination, (
+        f"relatives in {with_relatives}, coordination in {coordination}; {RELATIVES_WORDS}"
+    )
