@@ -8,6 +8,9 @@ The tree is built from the parser's events rather than by a YAML constructor, so
   constructed (ruamel has no guard against alias bombs);
 - duplicate keys are reported at the second occurrence, with the first one named;
 - every key and value keeps its 1-based line and column, addressed by its path in the tree.
+
+A file with git's conflict markers (``<<<<<<<``, ``|||||||``, ``=======``, ``>>>>>>>``) is not
+parsed at all: each conflict is one ``merge-conflict`` error with its lines and both sides.
 """
 
 from __future__ import annotations
@@ -356,10 +359,84 @@ def _events(text: str, *, fast: bool) -> Iterator[ev.Event]:
     return iter(yaml.parse(text))
 
 
+_CONFLICT_START = re.compile(r"^<{7}(?: (.*))?$")
+_CONFLICT_BASE = re.compile(r"^\|{7}(?: (.*))?$")
+_CONFLICT_MIDDLE = re.compile(r"^={7}$")
+_CONFLICT_END = re.compile(r"^>{7}(?: (.*))?$")
+_CONFLICT_HINT = "resolve them, then `ol-analysis validate`"
+
+
+def merge_conflicts(path: str, text: str) -> list[Diagnostic]:
+    """One ``merge-conflict`` error per block of git conflict markers, at its first line.
+
+    A block is ``<<<<<<< OURS`` … (``||||||| BASE`` …, as ``merge.conflictStyle diff3`` writes
+    it) ``=======`` … ``>>>>>>> THEIRS``, each marker at the start of its line. A block git left
+    unfinished runs to the end of the file.
+    """
+    if "<<<<<<<" not in text and ">>>>>>>" not in text:
+        return []  # the common case, answered without splitting the text
+    lines = text.splitlines()
+    found: list[Diagnostic] = []
+    start: int | None = None
+    ours, base, middle = "", "", False
+    for number, line in enumerate(lines, start=1):
+        opened = _CONFLICT_START.match(line)
+        if opened and start is None:
+            start, ours, base, middle = number, _label(opened, "ours"), "", False
+        elif start is not None and not middle and (common := _CONFLICT_BASE.match(line)):
+            base = _label(common, "base")
+        elif start is not None and _CONFLICT_MIDDLE.match(line):
+            middle = True
+        elif start is not None and middle and (closed := _CONFLICT_END.match(line)):
+            sides = f"'{ours}' and '{_label(closed, 'theirs')}'"
+            found.append(
+                _conflict(path, start, number, sides + (f" (base '{base}')" if base else ""))
+            )
+            start = None
+        elif start is None and (_CONFLICT_END.match(line) or _CONFLICT_BASE.match(line)):
+            kind = "'>>>>>>>'" if line.startswith(">") else "'|||||||'"
+            found.append(
+                Diagnostic(
+                    path,
+                    number,
+                    1,
+                    "merge-conflict",
+                    f"a git conflict marker {kind} without its '<<<<<<<' "
+                    "(a conflict resolved only in part)",
+                    _CONFLICT_HINT,
+                )
+            )
+    if start is not None:
+        found.append(_conflict(path, start, len(lines), f"'{ours}'", finished=False))
+    return found
+
+
+def _label(marker: re.Match[str], default: str) -> str:
+    return (marker[1] or "").strip() or default
+
+
+def _conflict(path: str, start: int, end: int, sides: str, *, finished: bool = True) -> Diagnostic:
+    if finished:
+        what = f"merge conflict at lines {start}-{end} between {sides}"
+    else:
+        what = f"unfinished merge conflict at lines {start}-{end} from {sides} (no '>>>>>>>')"
+    return Diagnostic(
+        path,
+        start,
+        1,
+        "merge-conflict",
+        f"{what}; the file is not read until it is resolved",
+        _CONFLICT_HINT,
+    )
+
+
 def parse_text(
     path: str, text: str, *, fast: bool = True, track_positions: bool = False
 ) -> tuple[SourceDocument | None, list[Diagnostic]]:
     """Parse YAML text; returns the document (None when unusable) and the problems found."""
+    conflicts = merge_conflicts(path, text)
+    if conflicts:
+        return None, conflicts
     builder = _TreeBuilder(path, track_positions=track_positions)
     try:
         builder.build(_events(text, fast=fast))
