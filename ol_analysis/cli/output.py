@@ -57,21 +57,29 @@ def _agree_value(value: Hashable) -> str:
     return str(value)
 
 
+_UNIT_SHORT = {"case": "case", "case × code (binary)": "code", "case × code (status)": "status"}
+
+
 def summary_table(report: AgreementReport) -> Table:
-    """Per group: units, percent agreement, kappa, alpha, number of disagreements."""
+    """Per group: its unit, units, percent agreement, kappa, alpha, number of disagreements."""
     from ol_analysis.feedback import agree
 
     table = Table(
         title=f"Agreement of {report.left} and {report.right}, {len(report.cases)} "
         + ("case" if len(report.cases) == 1 else "cases"),
         title_justify="left",
+        caption="unit: case = one unit per case, valued by its code (single groups); "
+        "code = case × code (binary), coded or not; status = case × code, valued by the status",
+        caption_justify="left",
     )
     table.add_column("group", no_wrap=True)
+    table.add_column("unit", no_wrap=True)  # short: the caption spells the units out
     for column in ("units", "agreement", "kappa", "alpha", "differ"):
         table.add_column(column, justify="right", no_wrap=True)
     for g in report.groups:
         table.add_row(
             g.group,
+            _UNIT_SHORT.get(g.unit, g.unit),
             str(g.units),
             agree.fmt_number(g.percent_agreement, percent=True),
             agree.fmt_number(g.cohen_kappa),
@@ -79,7 +87,7 @@ def summary_table(report: AgreementReport) -> Table:
             str(len(g.disagreements)),
         )
     table.add_section()
-    table.add_row("overall", "", "", "", agree.fmt_number(report.overall_alpha), "")
+    table.add_row("overall", "", "", "", "", agree.fmt_number(report.overall_alpha), "")
     return table
 
 

@@ -4,13 +4,20 @@ Two analysts code the same cases separately (two folders of case files, two file
 revisions); before the consensus meeting we want to know, per group, how far they agree and
 where exactly they differ.
 
-The unit of analysis is *(case × code)*: for every case coded on both sides and every code of a
-group's vocabulary, each side either has the code or not. That makes single, multi and record
-groups comparable in one way (a record group by the codes of its row field, e.g.
-``network.partners.partner.gp``). For a record group with a ``status`` field (the if…then
-matrix) the value of a unit is the record's status, or "not coded" — a "supports" against a
-"contested" is a disagreement, as it is in the matrix. Bool, number and text groups are not
-compared.
+The unit of analysis depends on the kind of group:
+
+- a *single* group is one nominal variable: one unit per case, its value the code or
+  "(not coded)" — as SPSS or R's ``irr`` compute kappa and alpha for a categorical variable
+  (counting a unit per code would count every disagreement twice and inflate the figures);
+- a *multi* group is a set of yes/no questions: one binary unit per *(case × code)*, does
+  each side code it? A record group without a status is compared the same way by the codes of
+  its row field (e.g. ``network.partners.partner.gp``);
+- a record group with a ``status`` field (the if…then matrix) has a unit per *(case × code)*
+  whose value is the record's status, or "not coded" — a "supports" against a "contested" is a
+  disagreement, as it is in the matrix.
+
+Bool, number and text groups are not compared. Each group's result names its unit
+(:data:`UNIT_CASE`, :data:`UNIT_BINARY`, :data:`UNIT_STATUS`).
 
 Per group we report percent agreement, Cohen's kappa and Krippendorff's alpha (nominal), from
 :mod:`ol_analysis.agreement`, and every disagreement. Undefined statistics (no variation, no
@@ -39,7 +46,15 @@ from ol_analysis.errors import StudyError, UsageError
 from ol_analysis.git import read_revision, revision_files
 
 NOT_CODED = "(not coded)"
-"""The value of a status-valued unit a side did not code (``null`` in JSON)."""
+"""The value of a unit a side did not code, in a single group or a status-valued record group
+(``null`` in JSON)."""
+
+UNIT_CASE = "case"
+"""A single group: one nominal unit per case."""
+UNIT_BINARY = "case × code (binary)"
+"""A multi group, or a record group without a status: one yes/no unit per case and code."""
+UNIT_STATUS = "case × code (status)"
+"""A record group with a status: one unit per case and code, valued by the status."""
 
 
 @dataclass(frozen=True)
@@ -79,6 +94,8 @@ class GroupAgreement:
     disagreements: list[Disagreement]
     left_values: list[Hashable] = field(repr=False, default_factory=list)
     right_values: list[Hashable] = field(repr=False, default_factory=list)
+    unit: str = UNIT_BINARY
+    """What one unit is: :data:`UNIT_CASE`, :data:`UNIT_BINARY` or :data:`UNIT_STATUS`."""
 
 
 @dataclass(frozen=True)
@@ -210,13 +227,34 @@ def _vocabulary(group: Group) -> list[str]:
     return [code.id for code in row.codes] if row is not None else []
 
 
+def unit_of(group: Group) -> str:
+    """The unit a group is compared on (see the module's description)."""
+    if group.kind == "single":
+        return UNIT_CASE
+    return UNIT_STATUS if _absent(group) == NOT_CODED else UNIT_BINARY
+
+
+def _case_value(group: Group, case: Case) -> Hashable:
+    """A single group's value in a case: its code, or :data:`NOT_CODED`."""
+    codes = case.codes(group.path)
+    return codes[0] if codes else NOT_CODED
+
+
 def compare_group(group: Group, cases: Iterable[tuple[str, Case, Case]]) -> GroupAgreement:
+    unit = unit_of(group)
     absent = _absent(group)
     left: list[Hashable] = []
     right: list[Hashable] = []
     disagreements = []
     codes = _vocabulary(group)
     for case_id, left_case, right_case in cases:
+        if unit == UNIT_CASE:
+            a, b = _case_value(group, left_case), _case_value(group, right_case)
+            left.append(a)
+            right.append(b)
+            if a != b:
+                disagreements.append(Disagreement(case_id, group.path, a, b))
+            continue
         left_units, right_units = unit_values(group, left_case), unit_values(group, right_case)
         for code in codes:
             a, b = left_units.get(code, absent), right_units.get(code, absent)
@@ -225,7 +263,7 @@ def compare_group(group: Group, cases: Iterable[tuple[str, Case, Case]]) -> Grou
             if a != b:
                 disagreements.append(Disagreement(case_id, f"{_path(group)}.{code}", a, b))
     if not left:
-        return GroupAgreement(group.path, 0, math.nan, math.nan, math.nan, [], [], [])
+        return GroupAgreement(group.path, 0, math.nan, math.nan, math.nan, [], [], [], unit)
     return GroupAgreement(
         group.path,
         len(left),
@@ -235,6 +273,7 @@ def compare_group(group: Group, cases: Iterable[tuple[str, Case, Case]]) -> Grou
         disagreements,
         left,
         right,
+        unit,
     )
 
 
@@ -276,6 +315,7 @@ def report_json(report: AgreementReport) -> list[dict[str, Any]]:
     return [
         {
             "group": g.group,
+            "unit": g.unit,
             "units": g.units,
             "percent_agreement": _json_number(g.percent_agreement),
             "cohen_kappa": _json_number(g.cohen_kappa),

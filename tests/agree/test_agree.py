@@ -1,6 +1,7 @@
 """`agree`: agreement figures on a hand-computed fixture (two coders, four shared cases).
 
-The expected figures are worked out by hand in the comments; units are (case × code).
+The expected figures are worked out by hand in the comments; a single group has one unit per
+case, a multi or record group one per (case × code).
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ def test_multi_group_by_hand(report) -> None:  # type: ignore[no-untyped-def]
     # kappa: p_o = 9/12; A has 4 ones, B 5 → (12·9 − (4·5 + 8·7)) / (144 − 76) = 32/68 = 8/17.
     # alpha: n = 24 values, n_1 = 9, n_0 = 15 → 1 − 23·(2·3) / (2·15·9) = 22/45.
     g = _group(report, "course.outcomes")
-    assert g.units == 12
+    assert (g.unit, g.units) == ("case × code (binary)", 12)
     assert g.percent_agreement == 0.75
     assert g.cohen_kappa == pytest.approx(float(Fraction(8, 17)))
     assert g.krippendorff_alpha == pytest.approx(float(Fraction(22, 45)))
@@ -65,13 +66,16 @@ def test_multi_group_by_hand(report) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_single_group_by_hand(report) -> None:  # type: ignore[no-untyped-def]
-    # team (north, south): A n s n s, B n s s s → 8 units, k3 differs on both codes.
-    # kappa = (8·6 − 32)/(64 − 32) = 1/2; alpha = 1 − 15·4/(2·8·8) = 17/32.
+    # team is one nominal variable: A n s n s, B n s s s → 4 units (cases), k3 differs.
+    # kappa: p_o = 3/4; A n2 s2, B n1 s3 → p_e = (2·1 + 2·3)/16 = 1/2 → (3/4 − 1/2)/(1/2) = 1/2.
+    # alpha: n = 8 values, n_n = 3, n_s = 5 → 1 − 7·2/(64 − 9 − 25) = 8/15.
     g = _group(report, "profile.team")
-    assert (g.units, g.percent_agreement) == (8, 0.75)
+    assert (g.unit, g.units, g.percent_agreement) == ("case", 4, 0.75)
     assert g.cohen_kappa == pytest.approx(0.5)
-    assert g.krippendorff_alpha == pytest.approx(17 / 32)
-    assert {d.code for d in g.disagreements} == {"profile.team.north", "profile.team.south"}
+    assert g.krippendorff_alpha == pytest.approx(8 / 15)
+    assert [(d.case, d.code, d.left, d.right) for d in g.disagreements] == [
+        ("k3", "profile.team", "north", "south")
+    ]
 
 
 def test_status_record_group_by_hand(report) -> None:  # type: ignore[no-untyped-def]
@@ -80,7 +84,7 @@ def test_status_record_group_by_hand(report) -> None:  # type: ignore[no-untyped
     # kappa: A S2 C1 N5, B S3 C1 N4 → (8·6 − 27)/(64 − 27) = 21/37.
     # alpha: n = 16, n_S = 5, n_C = 2, n_N = 9 → 1 − 15·4/(256 − 110) = 43/73.
     g = _group(report, "reference.if_then")
-    assert g.units == 8
+    assert (g.unit, g.units) == ("case × code (status)", 8)
     assert g.cohen_kappa == pytest.approx(21 / 37)
     assert g.krippendorff_alpha == pytest.approx(43 / 73)
     assert [(d.case, d.code, d.left, d.right) for d in g.disagreements] == [
@@ -101,7 +105,7 @@ def test_no_variation_is_undefined_not_perfect(report) -> None:  # type: ignore[
 
 def test_code_ids_that_look_like_numbers_stay_codes(report) -> None:  # type: ignore[no-untyped-def]
     g = _group(report, "profile.age_group")
-    assert g.left_values[:2] == [True, False]  # k1 codes 18_25 on both sides
+    assert g.left_values == ["18_25", NOT_CODED, NOT_CODED, NOT_CODED]  # only k1 codes one
     assert g.krippendorff_alpha == 1.0
 
 
@@ -112,6 +116,7 @@ def test_json_shape_and_nan_as_null(report) -> None:  # type: ignore[no-untyped-
     if_then = next(g for g in data if g["group"] == "reference.if_then")
     assert set(if_then) >= {
         "group",
+        "unit",
         "units",
         "percent_agreement",
         "cohen_kappa",
@@ -124,6 +129,12 @@ def test_json_shape_and_nan_as_null(report) -> None:  # type: ignore[no-untyped-
         "left": None,
         "right": "contested",
     }
+    team = next(g for g in data if g["group"] == "profile.team")
+    assert (team["unit"], team["units"]) == ("case", 4)
+    assert team["disagreements"] == [
+        {"case": "k3", "code": "profile.team", "left": "north", "right": "south"}
+    ]
+    assert [g["unit"] for g in data if g["group"] == "course.outcomes"] == ["case × code (binary)"]
     json.dumps(data, allow_nan=False)
 
 
@@ -165,7 +176,7 @@ def test_cli_min_alpha(run_cli, framework_file: Path) -> None:
     failing = _agree(run_cli, framework_file, "--min-alpha", "0.5")
     assert failing.exit_code == 1
     assert "course.outcomes: alpha 0.489 is below 0.5" in failing.stderr
-    assert "profile.team" not in failing.stderr  # 0.531; undefined alphas never fail
+    assert "profile.team" not in failing.stderr  # 0.533; undefined alphas never fail
     assert _agree(run_cli, framework_file, "--min-alpha", "0.48").exit_code == 0
 
 
@@ -203,5 +214,5 @@ def test_git_revisions(run_cli, mini_study: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)[0]["krippendorff_alpha"] == pytest.approx(22 / 45)
     one = run_cli(["agree", "HEAD:cases/k3.yaml", "cases/k3.yaml", "--json"], tmp_path)
-    assert one.exit_code == 0 and "profile.team.north" in one.stdout
+    assert one.exit_code == 0 and '"left": "north"' in one.stdout
     assert run_cli(["agree", "NOPE:cases", "cases"], tmp_path).exit_code == 2
