@@ -7,7 +7,6 @@ Python change.
 
 from __future__ import annotations
 
-import typing
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -18,8 +17,13 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 from ol_analysis.core.framework_checks import CASE_TOP_KEYS as CASE_TOP_KEYS
 from ol_analysis.core.framework_checks import PROVENANCE_KEYS as PROVENANCE_KEYS
 from ol_analysis.core.framework_checks import RESERVED_ITEM_KEYS as RESERVED_ITEM_KEYS
-from ol_analysis.core.framework_checks import check_framework, resolve_vocabularies
-from ol_analysis.core.pydantic_errors import to_diagnostics
+from ol_analysis.core.framework_checks import (
+    check_framework,
+    model_problems,
+    problem,
+    resolve_vocabularies,
+    wording,
+)
 from ol_analysis.core.yamlsource import SourceDocument, read_yaml
 from ol_analysis.diagnostics import Diagnostic, sort_unique
 from ol_analysis.errors import FrameworkError, UsageError
@@ -229,48 +233,16 @@ def _framework_hint(diagnostic: Diagnostic) -> Diagnostic:
     """An empty framework needs a codebook, not a case scaffold: say so in the hint."""
     if diagnostic.rule != "empty-file":
         return diagnostic
-    return replace(
-        diagnostic,
-        hint="a framework has 'framework', 'evidence' and 'parts'; see docs/file-formats.md",
-    )
+    return replace(diagnostic, hint=wording("empty-file")[1])
 
 
 def framework_from_document(doc: SourceDocument) -> tuple[Framework | None, list[Diagnostic]]:
     if not isinstance(doc.data, dict):
-        return None, [
-            doc.diagnostic(
-                (),
-                "not-a-mapping",
-                "framework.yaml must be a mapping with 'framework', 'evidence' and 'parts'",
-            )
-        ]
+        return None, [problem(doc, (), "not-a-mapping")]
     try:
         framework = Framework.model_validate(doc.data)
     except ValidationError as error:
-        return None, [
-            _rename_framework_rule(d)
-            for d in to_diagnostics(error, doc, Framework, prefix="framework")
-        ]
+        return None, model_problems(error, doc, Framework)
     links, problems = resolve_vocabularies(framework, doc)
     framework._adopt_vocabularies(links)
     return framework, [*problems, *check_framework(framework, doc)]
-
-
-_KINDS = {"kind": GroupKind, "type": FieldType}
-
-
-def _rename_framework_rule(diagnostic: Diagnostic) -> Diagnostic:
-    """Framework problems carry ``framework-`` rules, with the kinds spelled out."""
-    location = diagnostic.location.split(".")
-    rule, message, hint = diagnostic.rule, diagnostic.message, diagnostic.hint
-    if rule in ("missing-group", "missing-field"):
-        rule = "missing-key"
-    if "label" in location and rule == "missing-key":
-        rule = "missing-label"
-    elif location[-1] in _KINDS and rule in ("wrong-type", "invalid-value"):
-        allowed = typing.get_args(_KINDS[location[-1]])
-        rule = "unknown-kind"
-        found = diagnostic.message.rpartition("found ")[2]
-        message = f"unknown {location[-1]} {found} at {diagnostic.location}"
-        hint = f"one of: {', '.join(allowed)}"
-    return replace(diagnostic, rule=f"framework-{rule}", message=message, hint=hint)

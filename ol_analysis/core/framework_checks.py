@@ -1,20 +1,28 @@
-"""The checks a codebook must pass beyond its pydantic model, each reported where it is wrong.
+"""The checks a codebook must pass, each problem reported once, where it is wrong.
 
-Two passes over a validated :class:`~ol_analysis.core.framework.Framework`:
+Three steps, each building its diagnostics complete (rule, place, message, hint) where it finds
+a problem; the wording is data (:data:`MESSAGES`, keyed by rule):
 
-1. :func:`resolve_vocabularies` follows every ``vocabulary:`` reference to the group or field
+1. :func:`model_problems` turns the pydantic errors of the framework model into diagnostics.
+2. :func:`resolve_vocabularies` follows every ``vocabulary:`` reference to the group or field
    that owns the codes, in any file order and through chains, and reports cycles and references
    to nothing. It only computes; the framework adopts the result afterwards.
-2. :func:`check_framework` reads the resolved framework and reports everything else. It never
+3. :func:`check_framework` reads the resolved framework and reports everything else. It never
    changes the framework.
 """
 
 from __future__ import annotations
 
+import string
+import typing
 from collections import Counter
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, TypeAlias
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeAlias
 
+from pydantic import BaseModel, ValidationError
+
+from ol_analysis.core.pydantic_errors import clean_loc, describe, diagnostic_for, model_at
 from ol_analysis.core.yamlsource import Loc, SourceDocument
 from ol_analysis.diagnostics import Diagnostic, did_you_mean
 
@@ -26,6 +34,159 @@ if TYPE_CHECKING:
 CASE_TOP_KEYS = ("id", "title", "summary", "analysis")
 PROVENANCE_KEYS = ("evidence", "inferred", "basis")
 RESERVED_ITEM_KEYS = (*PROVENANCE_KEYS, "code", "value")
+
+
+# --- the wording -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Wording:
+    """A message and a hint, as templates filled with a problem's values.
+
+    A hint whose values include ``None`` (no "did you mean" suggestion) is left out.
+    """
+
+    message: str
+    hint: str | None = None
+
+
+MESSAGES: dict[str, dict[str, Wording]] = {
+    "framework-duplicate-id": {
+        "": Wording(
+            "duplicate {what} id '{id}' (first at line {line})",
+            "ids must be unique among siblings",
+        ),
+    },
+    "framework-reserved-id": {
+        "part": Wording(
+            "part id '{id}' is reserved for the case file's own key", "choose another id"
+        ),
+        "field": Wording("field id '{id}' is reserved for provenance", "choose another id"),
+    },
+    "framework-missing-key": {
+        "": Wording("missing required key '{name}'{within}", "add '{name}:'"),
+        "fields": Wording("records group '{id}' has no 'fields'"),
+    },
+    "framework-missing-label": {
+        "": Wording("missing required key '{name}'{within}", "add '{name}:'"),
+    },
+    "framework-missing-codes": {
+        "": Wording("'{id}' is coded but has no 'codes' or 'vocabulary'"),
+    },
+    "framework-unknown-kind": {
+        "": Wording("unknown {option} {found} at {where}", "one of: {allowed}"),
+    },
+    "framework-invalid-option": {
+        "range-kind": Wording("'min'/'max' apply to integer and number groups, not '{kind}'"),
+        "min-over-max": Wording("min {low:g} is greater than max {high:g}"),
+        "records-only": Wording("'{option}' belongs to records groups, not to a {kind} group"),
+        "not-coded": Wording("'{id}' is not coded; it takes no codes or vocabulary"),
+        "codes-and-vocabulary": Wording("give either 'codes' or 'vocabulary', not both"),
+    },
+    "framework-unknown-reference": {
+        "only-with": Wording(
+            "'{reference}' names no group or code of the framework", "{suggestion}"
+        ),
+        "vocabulary": Wording(
+            "vocabulary '{reference}' names no group or code field of the framework",
+            "{suggestion}",
+        ),
+        "vocabulary-uncoded": Wording(
+            "vocabulary '{reference}' is {what}, which has no codes to reuse",
+            "name a single or multi group, or a code field",
+        ),
+        "key": Wording("key field '{name}' is not a field of {group}", "{suggestion}"),
+        "status-field": Wording(
+            "status field '{field}' is not a code field of {group}", "{suggestion}"
+        ),
+        "status-count": Wording("'{value}' is not a code of {field}", "{suggestion}"),
+    },
+    "framework-vocabulary-cycle": {
+        "": Wording(
+            "the vocabulary of {path} goes round in a circle: {cycle}",
+            "let one of them list its own 'codes'",
+        ),
+    },
+    "not-a-mapping": {
+        "": Wording("framework.yaml must be a mapping with 'framework', 'evidence' and 'parts'"),
+    },
+    "empty-file": {
+        "": Wording(
+            "the file holds no YAML document",
+            "a framework has 'framework', 'evidence' and 'parts'; see docs/file-formats.md",
+        ),
+    },
+}
+
+
+def wording(rule: str, variant: str = "", **values: Any) -> tuple[str, str | None]:
+    """The message and hint of a problem: the templates of ``MESSAGES`` filled in."""
+    template = MESSAGES[rule][variant]
+    message = template.message.format(**values)
+    if template.hint is None:
+        return message, None
+    used = {name for _text, name, _spec, _conv in string.Formatter().parse(template.hint) if name}
+    if any(values.get(name) is None for name in used):
+        return message, None
+    return message, template.hint.format(**values)
+
+
+def problem(
+    doc: SourceDocument,
+    loc: Loc,
+    rule: str,
+    variant: str = "",
+    *,
+    key: bool = False,
+    **values: Any,
+) -> Diagnostic:
+    """The diagnostic of one problem at ``loc``, worded from :data:`MESSAGES`."""
+    message, hint = wording(rule, variant, **values)
+    return doc.diagnostic(loc, rule, message, hint, key=key)
+
+
+# --- step 1: the model -----------------------------------------------------------------------
+
+
+def model_problems(
+    error: ValidationError, doc: SourceDocument, model: type[BaseModel]
+) -> list[Diagnostic]:
+    """The framework model's errors: a missing key or label, an unknown kind, and the errors
+    every document shares (unknown key, wrong type, …) with ``framework-`` rules."""
+    return [_model_problem(item, doc, model) for item in error.errors(include_url=False)]
+
+
+def _model_problem(item: Any, doc: SourceDocument, model: type[BaseModel]) -> Diagnostic:
+    loc = clean_loc(item["loc"])
+    if item["type"] == "missing":
+        parent = loc[:-1]
+        rule = "framework-missing-label" if "label" in loc else "framework-missing-key"
+        within = f" in {'.'.join(str(p) for p in parent)}" if parent else ""
+        key = bool(parent) and not isinstance(parent[-1], int)
+        return problem(doc, parent, rule, key=key, name=loc[-1], within=within)
+    allowed = _choices(model, loc)
+    if allowed and item.get("input") is not None:
+        return problem(
+            doc,
+            loc,
+            "framework-unknown-kind",
+            option=loc[-1],
+            found=describe(item.get("input")),
+            where=".".join(str(p) for p in loc),
+            allowed=", ".join(allowed),
+        )
+    return diagnostic_for(item, doc, model, rule_prefix="framework-")
+
+
+def _choices(model: type[BaseModel], loc: Loc) -> tuple[str, ...]:
+    """The allowed values of an option the model types as a ``Literal`` (``kind``, ``type``)."""
+    if not loc or isinstance(loc[-1], int):
+        return ()
+    owner = model_at(model, loc[:-1])
+    field = owner.model_fields.get(str(loc[-1])) if owner is not None else None
+    if field is None or typing.get_origin(field.annotation) is not typing.Literal:
+        return ()
+    return tuple(str(arg) for arg in typing.get_args(field.annotation))
 
 
 # --- where everything stands ---------------------------------------------------------------
@@ -45,7 +206,7 @@ def _coded_owner_paths(framework: Framework) -> list[str]:
     return [owner.path for owner, _loc in owners(framework) if owner.is_coded]
 
 
-# --- pass 1: vocabularies --------------------------------------------------------------------
+# --- step 2: vocabularies --------------------------------------------------------------------
 
 
 def resolve_vocabularies(
@@ -65,16 +226,14 @@ def resolve_vocabularies(
             continue  # an uncoded owner with a vocabulary is reported by the checks
         if owner.codes:
             problems.append(
-                doc.diagnostic(
-                    (*loc, "vocabulary"),
-                    "framework-invalid-option",
-                    "give either 'codes' or 'vocabulary', not both",
+                problem(
+                    doc, (*loc, "vocabulary"), "framework-invalid-option", "codes-and-vocabulary"
                 )
             )
             continue
-        source, problem = _follow(framework, doc, owner, loc)
-        if problem is not None:
-            problems.append(problem)
+        source, found = _follow(framework, doc, owner, loc)
+        if found is not None:
+            problems.append(found)
         elif source is not None:
             resolved[owner.path] = source
     return resolved, problems
@@ -102,11 +261,12 @@ def _follow(
             if target.path != owner.path:
                 return None, None
             cycle = " → ".join([*chain, target.path])
-            return None, doc.diagnostic(
+            return None, problem(
+                doc,
                 (*loc, "vocabulary"),
                 "framework-vocabulary-cycle",
-                f"the vocabulary of {owner.path} goes round in a circle: {cycle}",
-                "let one of them list its own 'codes'",
+                path=owner.path,
+                cycle=cycle,
             )
         chain.append(target.path)
         current = target
@@ -116,17 +276,15 @@ def _follow(
 def _unknown_vocabulary(
     framework: Framework, doc: SourceDocument, loc: Loc, reference: str, target: Owner | None
 ) -> Diagnostic:
+    rule, where = "framework-unknown-reference", (*loc, "vocabulary")
     if target is None:
-        message = f"vocabulary '{reference}' names no group or code field of the framework"
-        hint = did_you_mean(reference, _coded_owner_paths(framework))
-    else:
-        what = f"a {target.kind} group" if hasattr(target, "kind") else f"a {target.type} field"
-        message = f"vocabulary '{reference}' is {what}, which has no codes to reuse"
-        hint = "name a single or multi group, or a code field"
-    return doc.diagnostic((*loc, "vocabulary"), "framework-unknown-reference", message, hint)
+        suggestion = did_you_mean(reference, _coded_owner_paths(framework))
+        return problem(doc, where, rule, "vocabulary", reference=reference, suggestion=suggestion)
+    what = f"a {target.kind} group" if hasattr(target, "kind") else f"a {target.type} field"
+    return problem(doc, where, rule, "vocabulary-uncoded", reference=reference, what=what)
 
 
-# --- pass 2: the checks ----------------------------------------------------------------------
+# --- step 3: the checks ----------------------------------------------------------------------
 
 
 def check_framework(framework: Framework, doc: SourceDocument) -> list[Diagnostic]:
@@ -144,12 +302,7 @@ def _check_part(
     problems: list[Diagnostic] = []
     if part.id in CASE_TOP_KEYS:
         problems.append(
-            doc.diagnostic(
-                (*part_loc, "id"),
-                "framework-reserved-id",
-                f"part id '{part.id}' is reserved for the case file's own key",
-                "choose another id",
-            )
+            problem(doc, (*part_loc, "id"), "framework-reserved-id", "part", id=part.id)
         )
     problems += _duplicates(doc, (*part_loc, "groups"), [g.id for g in part.groups], "group")
     for g_index, group in enumerate(part.groups):
@@ -163,14 +316,15 @@ def _duplicates(doc: SourceDocument, loc: Loc, ids: list[str], what: str) -> lis
     for index, item_id in enumerate(ids):
         seen[item_id] += 1
         if seen[item_id] == 2:
-            first = ids.index(item_id)
-            line = doc.position((*loc, first, "id"))[0]
+            line = doc.position((*loc, ids.index(item_id), "id"))[0]
             problems.append(
-                doc.diagnostic(
+                problem(
+                    doc,
                     (*loc, index, "id"),
                     "framework-duplicate-id",
-                    f"duplicate {what} id '{item_id}' (first at line {line})",
-                    "ids must be unique among siblings",
+                    what=what,
+                    id=item_id,
+                    line=line,
                 )
             )
     return problems
@@ -190,25 +344,34 @@ def _check_group(
         group.min is not None or group.max is not None
     ):
         problems.append(
-            doc.diagnostic(
-                (*loc, "kind"),
-                "framework-invalid-option",
-                f"'min'/'max' apply to integer and number groups, not '{group.kind}'",
-            )
+            problem(doc, (*loc, "kind"), "framework-invalid-option", "range-kind", kind=group.kind)
         )
     problems += _check_range(doc, group.min, group.max, loc)
     if group.only_with is not None and framework.code(group.only_with) is None:
-        problems.append(_unknown_reference(framework, doc, (*loc, "only_with"), group.only_with))
+        known = [g.path for _p, g in framework.groups()] + [p for p, _c in framework.code_paths()]
+        problems.append(
+            problem(
+                doc,
+                (*loc, "only_with"),
+                "framework-unknown-reference",
+                "only-with",
+                reference=group.only_with,
+                suggestion=did_you_mean(group.only_with, known),
+            )
+        )
     if group.kind == "records":
         problems += _check_records(doc, group, loc)
     elif group.fields or group.key or group.status:
         option = next(o for o in ("fields", "key", "status") if getattr(group, o))
         problems.append(
-            doc.diagnostic(
+            problem(
+                doc,
                 (*loc, option),
                 "framework-invalid-option",
-                f"'{option}' belongs to records groups, not to a {group.kind} group",
+                "records-only",
                 key=True,
+                option=option,
+                kind=group.kind,
             )
         )
     return problems
@@ -218,11 +381,7 @@ def _check_records(doc: SourceDocument, group: Group, loc: Loc) -> list[Diagnost
     problems: list[Diagnostic] = []
     if not group.fields:
         problems.append(
-            doc.diagnostic(
-                (*loc, "kind"),
-                "framework-missing-key",
-                f"records group '{group.id}' has no 'fields'",
-            )
+            problem(doc, (*loc, "kind"), "framework-missing-key", "fields", id=group.id)
         )
     field_ids = [f.id for f in group.fields]
     problems += _duplicates(doc, (*loc, "fields"), field_ids, "field")
@@ -230,49 +389,55 @@ def _check_records(doc: SourceDocument, group: Group, loc: Loc) -> list[Diagnost
         field_loc = (*loc, "fields", f_index)
         if field.id in RESERVED_ITEM_KEYS:
             problems.append(
-                doc.diagnostic(
-                    (*field_loc, "id"),
-                    "framework-reserved-id",
-                    f"field id '{field.id}' is reserved for provenance",
-                    "choose another id",
-                )
+                problem(doc, (*field_loc, "id"), "framework-reserved-id", "field", id=field.id)
             )
         problems += _duplicates(doc, (*field_loc, "codes"), _own_codes(field), "code")
         problems += _check_codes(doc, field, field_loc)
         problems += _check_range(doc, field.min, field.max, field_loc)
+    rule = "framework-unknown-reference"
     for k_index, key in enumerate(group.key):
         if key not in field_ids:
             problems.append(
-                doc.diagnostic(
+                problem(
+                    doc,
                     (*loc, "key", k_index),
-                    "framework-unknown-reference",
-                    f"key field '{key}' is not a field of {group.id}",
-                    did_you_mean(key, field_ids),
+                    rule,
+                    "key",
+                    name=key,
+                    group=group.id,
+                    suggestion=did_you_mean(key, field_ids),
                 )
             )
-    if group.status is not None:
-        status_field = group.field(group.status.field)
-        if status_field is None or status_field.type != "code":
-            problems.append(
-                doc.diagnostic(
-                    (*loc, "status", "field"),
-                    "framework-unknown-reference",
-                    f"status field '{group.status.field}' is not a code field of {group.id}",
-                    did_you_mean(group.status.field, field_ids),
-                )
+    if group.status is None:
+        return problems
+    status_field = group.field(group.status.field)
+    if status_field is None or status_field.type != "code":
+        problems.append(
+            problem(
+                doc,
+                (*loc, "status", "field"),
+                rule,
+                "status-field",
+                field=group.status.field,
+                group=group.id,
+                suggestion=did_you_mean(group.status.field, field_ids),
             )
-        elif status_field.codes:
-            known = [c.id for c in status_field.codes]
-            for c_index, value in enumerate(group.status.counts):
-                if value not in known:
-                    problems.append(
-                        doc.diagnostic(
-                            (*loc, "status", "counts", c_index),
-                            "framework-unknown-reference",
-                            f"'{value}' is not a code of {status_field.path}",
-                            did_you_mean(value, known),
-                        )
+        )
+    elif status_field.codes:
+        known = [c.id for c in status_field.codes]
+        for c_index, value in enumerate(group.status.counts):
+            if value not in known:
+                problems.append(
+                    problem(
+                        doc,
+                        (*loc, "status", "counts", c_index),
+                        rule,
+                        "status-count",
+                        value=value,
+                        field=status_field.path,
+                        suggestion=did_you_mean(value, known),
                     )
+                )
     return problems
 
 
@@ -283,22 +448,11 @@ def _check_codes(doc: SourceDocument, owner: Owner, loc: Loc) -> list[Diagnostic
     """
     if not owner.is_coded:
         if owner.codes or owner.vocabulary:
-            return [
-                doc.diagnostic(
-                    (*loc, "codes" if owner.codes else "vocabulary"),
-                    "framework-invalid-option",
-                    f"'{owner.id}' is not coded; it takes no codes or vocabulary",
-                )
-            ]
+            where = (*loc, "codes" if owner.codes else "vocabulary")
+            return [problem(doc, where, "framework-invalid-option", "not-coded", id=owner.id)]
         return []
     if owner.vocabulary is None and not owner.codes:
-        return [
-            doc.diagnostic(
-                (*loc, "id"),
-                "framework-missing-codes",
-                f"'{owner.id}' is coded but has no 'codes' or 'vocabulary'",
-            )
-        ]
+        return [problem(doc, (*loc, "id"), "framework-missing-codes", id=owner.id)]
     return []
 
 
@@ -307,22 +461,8 @@ def _check_range(
 ) -> list[Diagnostic]:
     if low is not None and high is not None and low > high:
         return [
-            doc.diagnostic(
-                (*loc, "min"),
-                "framework-invalid-option",
-                f"min {low:g} is greater than max {high:g}",
+            problem(
+                doc, (*loc, "min"), "framework-invalid-option", "min-over-max", low=low, high=high
             )
         ]
     return []
-
-
-def _unknown_reference(
-    framework: Framework, doc: SourceDocument, loc: Loc, reference: str
-) -> Diagnostic:
-    known = [g.path for _p, g in framework.groups()] + [p for p, _c in framework.code_paths()]
-    return doc.diagnostic(
-        loc,
-        "framework-unknown-reference",
-        f"'{reference}' names no group or code of the framework",
-        did_you_mean(reference, known),
-    )

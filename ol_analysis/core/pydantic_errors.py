@@ -84,18 +84,37 @@ def allowed_keys(model: type[BaseModel]) -> list[str]:
 
 
 def to_diagnostics(
-    error: ValidationError, doc: SourceDocument, root_model: type[BaseModel], *, prefix: str = ""
+    error: ValidationError, doc: SourceDocument, root_model: type[BaseModel]
 ) -> list[Diagnostic]:
     """One diagnostic per pydantic error, located in the YAML source."""
-    return [_one(item, doc, root_model, prefix) for item in error.errors(include_url=False)]
+    return [_one(item, doc, root_model) for item in error.errors(include_url=False)]
 
 
-def _clean_loc(loc: tuple[Any, ...]) -> Loc:
+def clean_loc(loc: tuple[Any, ...]) -> Loc:
+    """A pydantic error location without the names of union members (``[function-after]``)."""
     return tuple(part for part in loc if isinstance(part, int) or not str(part).startswith("["))
 
 
-def _one(item: Any, doc: SourceDocument, root_model: type[BaseModel], prefix: str) -> Diagnostic:
-    loc = _clean_loc(item["loc"])
+def diagnostic_for(
+    item: Any, doc: SourceDocument, root_model: type[BaseModel], *, rule_prefix: str = ""
+) -> Diagnostic:
+    """The diagnostic of one pydantic error (an item of ``ValidationError.errors()``).
+
+    ``rule_prefix`` names the kind of document in every rule (``framework-`` gives
+    ``framework-unknown-key``).
+    """
+    return _one(item, doc, root_model, rule_prefix)
+
+
+def _one(
+    item: Any, doc: SourceDocument, root_model: type[BaseModel], rule_prefix: str = ""
+) -> Diagnostic:
+    def make(
+        loc: Loc, rule: str, message: str, hint: str | None, *, key: bool = False
+    ) -> Diagnostic:
+        return doc.diagnostic(loc, f"{rule_prefix}{rule}", message, hint, key=key)
+
+    loc = clean_loc(item["loc"])
     if len(loc) > 1 and loc[-1] in ("code", "value") and loc not in doc.value_positions:
         loc = loc[:-1]  # the plain form: the value stands where the item does
     kind: str = item["type"]
@@ -105,7 +124,7 @@ def _one(item: Any, doc: SourceDocument, root_model: type[BaseModel], prefix: st
     if kind == "extra_forbidden":
         owner = model_at(root_model, loc[:-1])
         choices = allowed_keys(owner) if owner else []
-        return doc.diagnostic(
+        return make(
             loc,
             "unknown-key",
             f"unknown key '{loc[-1]}' in {'.'.join(str(p) for p in loc[:-1]) or 'the document'}",
@@ -114,9 +133,9 @@ def _one(item: Any, doc: SourceDocument, root_model: type[BaseModel], prefix: st
             key=True,
         )
     if kind == "missing":
-        what = _missing_what(loc, prefix)
+        what = _missing_what(loc)
         parent = loc[:-1]
-        return doc.diagnostic(
+        return make(
             parent,
             "missing-field" if what == "field" else "missing-group",
             f"missing required {what} '{loc[-1]}'"
@@ -125,7 +144,7 @@ def _one(item: Any, doc: SourceDocument, root_model: type[BaseModel], prefix: st
             key=bool(parent) and not isinstance(parent[-1], int),
         )
     if value is None and kind in _WRONG_TYPE_EXPECTED:
-        return doc.diagnostic(
+        return make(
             loc,
             "empty-value",
             f"{where} has no value",
@@ -133,7 +152,7 @@ def _one(item: Any, doc: SourceDocument, root_model: type[BaseModel], prefix: st
         )
     if kind in _RANGE_TYPES:
         bound = next(iter(ctx.items()), ("", ""))
-        return doc.diagnostic(
+        return make(
             loc,
             "out-of-range",
             f"{describe(value)} is out of range for "
@@ -142,11 +161,11 @@ def _one(item: Any, doc: SourceDocument, root_model: type[BaseModel], prefix: st
             None,
         )
     if kind == "missing-basis" and (*loc, "inferred") in doc.key_positions:
-        return doc.diagnostic((*loc, "inferred"), kind, item["msg"], ctx.get("hint"), key=True)
+        return make((*loc, "inferred"), kind, item["msg"], ctx.get("hint"), key=True)
     if "hint" in ctx or kind in {"unknown-code", "missing-basis", "invalid-date", "evidence-text"}:
-        return doc.diagnostic(loc, kind, item["msg"], ctx.get("hint") or None)
+        return make(loc, kind, item["msg"], ctx.get("hint") or None)
     if kind == "list_type" and isinstance(value, dict):
-        return doc.diagnostic(
+        return make(
             loc,
             "wrong-type",
             f"{where} must be a list, found a mapping",
@@ -159,15 +178,11 @@ def _one(item: Any, doc: SourceDocument, root_model: type[BaseModel], prefix: st
             hint = "YAML 1.2 reads yes/no/on/off as text: write true or false"
         elif expected == "text" and isinstance(value, list | dict):
             hint = "write the text on one line, or as a block after '>'"
-        return doc.diagnostic(
-            loc, "wrong-type", f"{where} must be {expected}, found {describe(value)}", hint
-        )
-    return doc.diagnostic(loc, "invalid-value", f"{where}: {item['msg']}", None)
+        return make(loc, "wrong-type", f"{where} must be {expected}, found {describe(value)}", hint)
+    return make(loc, "invalid-value", f"{where}: {item['msg']}", None)
 
 
-def _missing_what(loc: Loc, prefix: str) -> str:
-    if prefix == "framework":
-        return "key"
+def _missing_what(loc: Loc) -> str:
     if len(loc) == 1:
         return "key" if loc[0] in {"id", "title"} else "part"
     if any(isinstance(part, int) for part in loc):

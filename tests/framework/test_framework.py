@@ -170,3 +170,27 @@ def test_checking_does_not_change_the_framework() -> None:
     before = framework.model_dump()
     assert check_framework(framework, doc) == []
     assert framework.model_dump() == before
+
+
+def test_framework_wording_is_data() -> None:
+    """Messages and hints come from one table keyed by rule; a hint without its suggestion is
+    left out rather than worded as 'None'."""
+    from ol_analysis.core.framework_checks import MESSAGES, wording
+
+    assert {r for r in MESSAGES if not r.startswith("framework-")} == {
+        "not-a-mapping",
+        "empty-file",
+    }
+    message, hint = wording(
+        "framework-unknown-reference", "key", name="x", group="g", suggestion=None
+    )
+    assert message == "key field 'x' is not a field of g" and hint is None
+    _, hint = wording("framework-unknown-reference", "key", name="x", group="g", suggestion="y?")
+    assert hint == "y?"
+
+
+def test_unknown_kind_names_the_value_written() -> None:
+    with pytest.raises(FrameworkError) as raised:
+        load_framework(HERE / "invalid" / "missing_label_and_numeric_kind.yaml")
+    kind = next(d for d in raised.value.diagnostics if d.rule == "framework-unknown-kind")
+    assert kind.message == "unknown kind '7' at parts.0.groups.1.kind"
