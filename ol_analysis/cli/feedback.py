@@ -26,9 +26,20 @@ from ol_analysis.cli.common import (
     wants_json,
 )
 from ol_analysis.cli.output import disagreements_table, print_diagnostics, summary_table
-from ol_analysis.errors import OlAnalysisError, StudyError, UsageError
+from ol_analysis.errors import StudyError, UsageError
 
 _SIGN = {"added": ("+", "green"), "removed": ("-", "red"), "changed": ("~", "yellow")}
+
+FrameworkSpecOpt = Annotated[
+    str,
+    typer.Option(
+        "--framework",
+        metavar="PATH",
+        help="The codebook: a file, or REV:PATH in git. A REV:PATH version of a case is read "
+        "with the framework of its own revision.",
+        show_default=True,
+    ),
+]
 
 
 @app.command()
@@ -74,7 +85,7 @@ def diff(
     new: Annotated[
         str | None, typer.Argument(metavar="NEW", help="A case file or REV:PATH.")
     ] = None,
-    framework: FrameworkOpt = Path("framework.yaml"),
+    framework: FrameworkSpecOpt = "framework.yaml",
     lang: LangOpt = Lang.nl,
     output_format: FormatOpt = OutputFormat.text,
     json_alias: JsonAliasOpt = False,
@@ -87,26 +98,35 @@ def diff(
     ] = False,
 ) -> None:
     """Semantic diff of two versions of a case: codes, records and evidence by identity."""
-    from ol_analysis.core.casemodel import CaseModels
-    from ol_analysis.core.framework import load_framework
     from ol_analysis.feedback.diff import by_part, case_from_text, diff_cases
+    from ol_analysis.feedback.versions import Frameworks
 
     if textconv:
         _textconv(old, framework)
         return
     if new is None:
         raise UsageError("diff needs OLD and NEW (or --textconv FILE)")
-    models = CaseModels(load_framework(framework, str(framework)))
     old_name, old_text = _version(old)
     new_name, new_text = _version(new)
-    before = case_from_text(models, old_text, old_name)
-    after = case_from_text(models, new_text, new_name)
-    changes = diff_cases(models.framework, before, after, lang.value)
+    frameworks = Frameworks(framework)
+    old_framework, new_framework = frameworks.for_version(old), frameworks.for_version(new)
+    before = case_from_text(old_framework.models, old_text, old_name)
+    after = case_from_text(new_framework.models, new_text, new_name)
+    changes = diff_cases(
+        new_framework.framework,
+        before,
+        after,
+        lang.value,
+        old_framework=old_framework.framework,
+    )
     if wants_json(output_format, json_alias):
         print_json([change.as_json() for change in changes])
     elif changes:
         out.print(Text(f"--- {old}\n+++ {new}", style="bold"))
-        for heading, selected in by_part(models.framework, changes, lang.value):
+        for change in changes:
+            if change.change == "codebook":
+                out.print(Text(change.where, style="cyan"), soft_wrap=True)
+        for heading, selected in by_part(new_framework.framework, changes, lang.value):
             out.print(Text(heading, style="bold"))
             for change in selected:
                 sign, style = _SIGN[change.change]
@@ -119,27 +139,19 @@ def diff(
     raise typer.Exit(1 if exit_code and changes else 0)
 
 
-def _textconv(file: str, framework: Path) -> None:
-    """What git shows for a version of a case; the raw text when it cannot be read as a case.
+def _textconv(file: str, framework: str) -> None:
+    """What git shows for a version of a case (:func:`ol_analysis.feedback.textconv.view`).
 
-    git passes temporary files and fails the whole diff when a driver fails, so a file that
-    does not validate (work in progress) is shown as it is, under a one-line notice.
+    git passes temporary files and fails the whole diff when a driver fails, so this never
+    fails on the file's content: a file that cannot be read as a case is shown as it is.
     """
-    from ol_analysis.core.casemodel import CaseModels
-    from ol_analysis.core.framework import load_framework
-    from ol_analysis.feedback.diff import case_from_text
-    from ol_analysis.feedback.textconv import render_case
+    from ol_analysis.feedback.textconv import view
 
     try:
-        text = Path(file).read_bytes().decode("utf-8", errors="replace")
+        raw = Path(file).read_bytes()
     except OSError as error:
         raise UsageError(f"cannot read {file}: {error.strerror or error}") from None
-    try:
-        models = CaseModels(load_framework(framework, str(framework)))
-        rendered = render_case(models.framework, case_from_text(models, text, file))
-    except OlAnalysisError:
-        rendered = "# ol-analysis: not a valid case file; the text as it is:\n" + text
-    sys.stdout.write(rendered)
+    sys.stdout.write(view(Path(file), raw, framework))
 
 
 @app.command("git-setup")
@@ -164,7 +176,7 @@ def agree(
         str, typer.Argument(metavar="LEFT", help="First coding: a folder, a case file or REV:PATH.")
     ],
     right: Annotated[str, typer.Argument(metavar="RIGHT", help="Second coding of the same cases.")],
-    framework: FrameworkOpt = Path("framework.yaml"),
+    framework: FrameworkSpecOpt = "framework.yaml",
     min_alpha: Annotated[
         float | None,
         typer.Option(
@@ -181,15 +193,23 @@ def agree(
     json_alias: JsonAliasOpt = False,
 ) -> None:
     """Agreement between two independent codings: per group kappa, alpha, disagreements."""
-    from ol_analysis.core.casemodel import CaseModels
-    from ol_analysis.core.framework import load_framework
     from ol_analysis.feedback import agree as ag
+    from ol_analysis.feedback.versions import Frameworks
 
-    loaded = load_framework(framework, str(framework))
-    models = CaseModels(loaded)
-    left_coding = ag.load_coding(left, models)
-    right_coding = ag.pair_files(left_coding, ag.load_coding(right, models))
-    report = ag.compare(loaded, left_coding, right_coding, groups or ())
+    frameworks = Frameworks(framework)
+    compared_in = frameworks.load(framework)
+    models = compared_in.models
+    left_coding = ag.load_coding(left, models, frameworks)
+    right_coding = ag.pair_files(left_coding, ag.load_coding(right, models, frameworks))
+    report = ag.compare(compared_in.framework, left_coding, right_coding, groups or ())
+    for coding in (left_coding, right_coding):
+        if coding.framework:
+            err.print(
+                f"note: {coding.source} is read with {coding.framework} and compared in "
+                f"{framework}" + "".join(f"; {line}" for line in coding.codebook),
+                markup=False,
+                soft_wrap=True,
+            )
     for side, ids in ((left, report.only_left), (right, report.only_right)):
         for case_id in ids:
             err.print(f"warning: case {case_id} is only in {side}; not compared", markup=False)

@@ -19,6 +19,11 @@ The unit of analysis depends on the kind of group:
 Bool, number and text groups are not compared. Each group's result names its unit
 (:data:`UNIT_CASE`, :data:`UNIT_BINARY`, :data:`UNIT_STATUS`).
 
+A ``REV:PATH`` side is read with the framework of its own revision
+(:mod:`ol_analysis.feedback.versions`) and then put into the names of the framework the
+comparison is made in (:mod:`ol_analysis.feedback.codebook`), so that a code renamed or merged
+since is still the same unit.
+
 Per group we report percent agreement, Cohen's kappa and Krippendorff's alpha (nominal), from
 :mod:`ol_analysis.agreement`, and every disagreement. Undefined statistics (no variation, no
 units) are NaN here, ``null`` in JSON and "undefined" in text. Cases on one side only are
@@ -29,20 +34,26 @@ from __future__ import annotations
 
 import math
 from collections.abc import Hashable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+
+from pydantic import ValidationError
 
 from ol_analysis.agreement import cohen_kappa, krippendorff_alpha, percent_agreement
 from ol_analysis.core.case_ids import CaseIds
 from ol_analysis.core.casemodel import CaseModels
 from ol_analysis.core.framework import Framework, Group
+from ol_analysis.core.pydantic_errors import to_diagnostics
 from ol_analysis.core.study import CASE_SUFFIXES, Case, case_files, check_cases
 from ol_analysis.core.validate import case_id_of, validate_document
 from ol_analysis.core.values import as_list
-from ol_analysis.core.yamlsource import MAX_FILE_BYTES, parse_text
-from ol_analysis.diagnostics import has_errors
+from ol_analysis.core.yamlsource import MAX_FILE_BYTES, SourceDocument, parse_text
+from ol_analysis.diagnostics import Diagnostic, has_errors
 from ol_analysis.errors import StudyError, UsageError
+from ol_analysis.feedback.codebook import Codebook, compare_frameworks, translate
+from ol_analysis.feedback.diff import dump_case
+from ol_analysis.feedback.versions import Frameworks
 from ol_analysis.git import read_revision, revision_files
 
 NOT_CODED = "(not coded)"
@@ -64,6 +75,10 @@ class Coding:
     source: str
     cases: dict[str, Case]
     single_file: bool = False
+    framework: str = ""
+    """The framework a ``REV:PATH`` side was read with, when not the comparison's own."""
+    codebook: tuple[str, ...] = ()
+    """The codebook changes its cases were translated by (``codebook: OLD → NEW`` lines)."""
 
 
 @dataclass(frozen=True)
@@ -122,11 +137,13 @@ class AgreementReport:
 # --- loading -------------------------------------------------------------------------------------
 
 
-def load_coding(spec: str, models: CaseModels) -> Coding:
+def load_coding(spec: str, models: CaseModels, frameworks: Frameworks | None = None) -> Coding:
     """Read one side: a folder of case files, one case file, or ``REV:PATH`` in git.
 
-    Raises :class:`StudyError` when a case file is invalid (its codes cannot be trusted to mean
-    what the framework says) and :class:`UsageError` when ``spec`` names nothing readable.
+    With ``frameworks``, a ``REV:PATH`` side is read with its own revision's framework and
+    translated into ``models``' names. Raises :class:`StudyError` when a case file is invalid
+    (its codes cannot be trusted to mean what the framework says) and :class:`UsageError` when
+    ``spec`` names nothing readable.
     """
     path = Path(spec)
     if path.is_dir():
@@ -134,7 +151,7 @@ def load_coding(spec: str, models: CaseModels) -> Coding:
     elif path.is_file():
         files = [path]
     elif ":" in spec:
-        return _load_revision(spec, models)
+        return _load_revision(spec, models, frameworks)
     else:
         raise UsageError(f"{spec}: no such file or folder")
     cases, diagnostics = check_cases(models, files)
@@ -143,30 +160,72 @@ def load_coding(spec: str, models: CaseModels) -> Coding:
     return Coding(spec, cases, single_file=path.is_file())
 
 
-def _load_revision(spec: str, models: CaseModels) -> Coding:
+def _load_revision(spec: str, models: CaseModels, frameworks: Frameworks | None) -> Coding:
     """``REV:FILE`` or ``REV:DIR`` (paths as git takes them), read through :mod:`ol_analysis.git`;
     case ids are checked as :func:`check_cases` checks them (:mod:`ol_analysis.core.case_ids`)."""
     specs = revision_files(spec, CASE_SUFFIXES)
+    own = frameworks.for_version(spec) if frameworks is not None else None
+    read_with = own.models if own is not None else models
+    codebook = None
+    if read_with.framework is not models.framework:
+        codebook = compare_frameworks(read_with.framework, models.framework)
     cases: dict[str, Case] = {}
     case_ids = CaseIds()
     diagnostics = []
+    applied: dict[str, None] = {}
     for one in specs:
         doc, problems = parse_text(one, read_revision(one, max_bytes=MAX_FILE_BYTES))
         diagnostics += problems
         if doc is None:
             continue
-        model, problems = validate_document(doc, models, Path(one.partition(":")[2]))
+        model, problems = validate_document(doc, read_with, Path(one.partition(":")[2]))
         diagnostics += problems
         duplicate = case_ids.claim(doc, one)
         if duplicate is not None:
             diagnostics.append(duplicate)
             continue
         case_id = case_id_of(doc.data)
+        if model is not None and codebook is not None:
+            model, problems, lines = _translated(
+                model, doc, codebook, models, own.spec if own is not None else None
+            )
+            diagnostics += problems
+            applied.update(dict.fromkeys(lines))
         if model is not None and case_id is not None:
             cases[case_id] = Case(case_id, one, model, doc)
     if has_errors(diagnostics):
         raise StudyError(diagnostics)
-    return Coding(spec, dict(sorted(cases.items())), single_file=specs == [spec])
+    return Coding(
+        spec,
+        dict(sorted(cases.items())),
+        single_file=specs == [spec],
+        framework=own.spec if own is not None and codebook is not None else "",
+        codebook=tuple(applied),
+    )
+
+
+def _translated(
+    model: Any, doc: SourceDocument, codebook: Codebook, models: CaseModels, read_with: str | None
+) -> tuple[Any, list[Diagnostic], list[str]]:
+    """A case read with an older framework, in the names of ``models``' framework."""
+    translation = translate(dump_case(model), codebook, models.framework)
+    lines = [change.line for change in translation.applied]
+    data = {  # what the file leaves out is not there, rather than there without a value
+        key: {k: v for k, v in value.items() if v is not None} if isinstance(value, dict) else value
+        for key, value in translation.data.items()
+        if value is not None
+    }
+    try:
+        return models.case.model_validate(data), [], lines
+    except ValidationError as error:
+        moved = SourceDocument(doc.path, data, doc.text)
+        note = (
+            f" (read with {read_with}, compared in {models.framework.source})" if read_with else ""
+        )
+        problems = [
+            replace(d, message=d.message + note) for d in to_diagnostics(error, moved, models.case)
+        ]
+        return None, problems, lines
 
 
 def pair_files(left: Coding, right: Coding) -> Coding:

@@ -10,6 +10,12 @@ evidence items by their text (or a close variant of it).
 Paths are dotted, as in diagnostics: ``course_outcome.outcomes.stability`` for a code,
 ``reference.if_then.0.status`` for a record field (the index in the new version; in the old one
 for what was removed), ``….evidence.1`` for an evidence item.
+
+The two versions may have been coded with different versions of the codebook (an old revision
+is read with the framework of its own revision). The old version is then first put into the new
+codebook's names (:mod:`ol_analysis.feedback.codebook`): a renamed or merged code is one
+``codebook`` change (``codebook: support.guidance.finances → money_matters``), not a code
+removed and another added.
 """
 
 from __future__ import annotations
@@ -27,8 +33,9 @@ from ol_analysis.core.validate import validate_document
 from ol_analysis.core.yamlsource import parse_text
 from ol_analysis.diagnostics import has_errors, sort_unique
 from ol_analysis.errors import StudyError
+from ol_analysis.feedback.codebook import compare_frameworks, translate
 
-ChangeKind = Literal["added", "removed", "changed"]
+ChangeKind = Literal["added", "removed", "changed", "codebook"]
 _PROVENANCE = ("evidence", "inferred", "basis")
 _WORDS = {
     "nl": {"case": "Casus", "analysis": "Analyse", "evidence": "bewijs", "inferred": "afgeleid",
@@ -95,11 +102,32 @@ def case_from_text(models: CaseModels, text: str, display_path: str) -> BaseMode
 
 
 def diff_cases(
-    framework: Framework, old: BaseModel, new: BaseModel, lang: str = "nl"
+    framework: Framework,
+    old: BaseModel,
+    new: BaseModel,
+    lang: str = "nl",
+    *,
+    old_framework: Framework | None = None,
 ) -> list[Change]:
-    """Every difference between two validated versions of a case, in framework order."""
+    """Every difference between two validated versions of a case, in framework order.
+
+    ``framework`` is the one ``new`` was validated with; ``old_framework``, when ``old`` was
+    validated with another one, is compared with it and ``old`` translated into its names
+    first: the codebook changes the case uses come first, as ``codebook`` changes.
+    """
     differ = _Differ(framework, lang)
-    differ.case(dump_case(old), dump_case(new))
+    before = dump_case(old)
+    if old_framework is not None and old_framework is not framework:
+        translation = translate(before, compare_frameworks(old_framework, framework), framework)
+        before = translation.data
+        for change in translation.applied:
+            differ.changes.append(
+                Change(change.old, "codebook", change.old, change.new, "codebook", change.line)
+            )
+        for group, value in translation.dropped:
+            part = group.path.split(".")[0]
+            differ.add(part, group.path, group.label.get(lang), compact(value), None, group.codes)
+    differ.case(before, dump_case(new))
     return differ.changes
 
 
@@ -230,7 +258,9 @@ class _Differ:
             return
         before = {item["code"]: item for item in old}
         after = {item["code"]: item for item in new}
-        for code in (c.id for c in group.codes):
+        known = [c.id for c in group.codes]
+        unknown = [code for code in (*before, *after) if code not in known]  # a removed code
+        for code in dict.fromkeys([*known, *unknown]):
             path = f"{group.path}.{code}"
             if code in before and code not in after:
                 self.add(part, path, label, compact(before[code]), None, group.codes)
@@ -387,10 +417,17 @@ def _closest(item: dict[str, Any], candidates: Indexed, key: Any) -> tuple[int, 
 def by_part(
     framework: Framework, changes: list[Change], lang: str
 ) -> Iterator[tuple[str, list[Change]]]:
-    """Changes grouped under a heading per part (the case's own keys and analysis first)."""
+    """Changes grouped under a heading per part (the case's own keys and analysis first).
+
+    ``codebook`` changes are not among them: they are shown before the parts, one line each.
+    A group the framework no longer has is under its old part's id.
+    """
     words = _WORDS.get(lang, _WORDS["en"])
     headings = [("", words["case"]), ("analysis", words["analysis"])]
     headings += [(p.id, f"{p.label.get(lang)} [{p.id}]") for p in framework.parts]
+    known = {part_id for part_id, _heading in headings} | {"codebook"}
+    headings += [(c.part, f"[{c.part}]") for c in changes if c.part not in known]
+    headings = list(dict.fromkeys(headings))
     for part_id, heading in headings:
         selected = [change for change in changes if change.part == part_id]
         if selected:

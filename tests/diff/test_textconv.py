@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
+from gitrepo import changed_lines, git
 
 HERE = Path(__file__).resolve().parent
 FIXTURES = HERE / "fixtures"
@@ -16,17 +16,6 @@ pytestmark = pytest.mark.skipif(
     shutil.which("git") is None or shutil.which("ol-analysis") is None,
     reason="needs git and the installed ol-analysis command",
 )
-
-
-def git(repo: Path, *args: str) -> str:
-    result = subprocess.run(
-        ["git", "-c", "user.name=Test", "-c", "user.email=test@example.org", *args],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return result.stdout
 
 
 EXPECTED_VIEW = """\
@@ -110,12 +99,7 @@ def test_git_diff_shows_the_semantic_view(study: Path, run_cli) -> None:
         "  rising_variant: after_crises\n", ""
     )
     (study / "cases" / "m01.yaml").write_text("# reformatted\n" + new, encoding="utf-8")
-    shown = git(study, "diff", "--no-color", "-U0")
-    changed = [
-        line
-        for line in shown.splitlines()
-        if line[:1] in "+-" and not line.startswith(("+++", "---"))
-    ]
+    changed = changed_lines(git(study, "diff", "--no-color", "-U0"))
     assert changed == [
         "-course.pattern: rising",
         "-course.rising_variant: after_crises",
