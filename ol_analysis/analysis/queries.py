@@ -458,3 +458,13 @@ def labels_of(codes: Iterable[Any], ids: Iterable[str]) -> tuple[str, ...]:
 def with_content(parts: Iterable[Any]) -> tuple[Any, ...]:
     """The parts of a case view that hold items or records (empty parts left out)."""
     return tuple(part for part in parts if part.items or part.records)
+
+
+def case_numbers(study: Study, case_ids: Iterable[str]) -> tuple[int, ...]:
+    """The report's numbers of cases: a case's position in case-id order, counted from 1 (the
+    published report numbers its cases as §3.1 lists them, so c02 is "casus 2")."""
+    numbers = {case_id: n for n, case_id in enumerate(sorted(case.id for case in study), 1)}
+    unknown = [case_id for case_id in case_ids if case_id not in numbers]
+    if unknown:
+        raise UsageError(f"no case '{unknown[0]}' in the study")
+    return tuple(numbers[case_id] for case_id in case_ids)

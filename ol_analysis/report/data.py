@@ -254,6 +254,10 @@ class ReportData:
         found = queries.quotes(self.study, path, speaker, where)
         return found[0] if found else None
 
+    def quotes(self, path: str, speaker: str | None = None, **where: Any) -> tuple[Any, ...]:
+        """All verbatim evidence quotes behind a path (of ``speaker``, when given), case order."""
+        return queries.quotes(self.study, path, speaker, where)
+
     def finding(self, path: str) -> Any:
         """A study-level finding of ``study.yaml`` (``costs.mean_dbc_month_first_year``)."""
         findings = getattr(self.study, "findings", None)
@@ -263,6 +267,14 @@ class ReportData:
             return findings.lookup(path) if hasattr(findings, "lookup") else findings.scalar(path)
         except LookupError:
             raise ReportLookupError("a finding of study.yaml", path, ()) from None
+
+    def case_number(self, case_id: str) -> int:
+        """The report's number of a case (position in case-id order + 1: c02 is "casus 2")."""
+        return queries.case_numbers(self.study, [case_id])[0]
+
+    def case_numbers(self, count: Count) -> tuple[int, ...]:
+        """The report's numbers of a count's cases ("casus 2, 3, 7, 9 en 10"), in case-id order."""
+        return queries.case_numbers(self.study, count.cases)
 
     def has_finding(self, path: str) -> bool:
         """Whether ``study.yaml`` holds a study-level finding at ``path`` (a chapter states the

@@ -7,11 +7,13 @@ Every filter takes the language it writes in; :func:`ol_analysis.report.render.m
 from __future__ import annotations
 
 import re
+from datetime import date
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal, format_percent
 from markupsafe import Markup, escape
 from num2words import num2words
@@ -172,8 +174,15 @@ class Output:
 
 
 def words(n: Any, lang: str) -> str:
-    """A number in words: ``5`` → "vijf" / "five"."""
-    return str(num2words(int(n), lang=lang))
+    """A number in words: ``5`` → "vijf" / "five"; a mean is rounded first (3.9 → "vier")."""
+    return str(num2words(int(round(float(n))), lang=lang))
+
+
+def month(value: Any, lang: str) -> str:
+    """A month written ``YYYY-MM`` (as study.yaml holds periods) in words: "oktober 2018"."""
+    year, number_ = str(value).split("-")[:2]
+    name = format_date(date(int(year), int(number_), 1), "LLLL", locale=LOCALES[lang])
+    return f"{name} {year}"
 
 
 def approx(n: Any, lang: str) -> str:
@@ -201,9 +210,10 @@ def cases_noun(n: Any, lang: str) -> str:
     return plural(n, text(lang, "case"), text(lang, "cases"))
 
 
-def euro(amount: Any, digits: int = 2, *, lang: str) -> str:
-    """Euros in the language's format: ``1234.56`` → "€ 1.234,56" (nl), "€1,234.56" (en)."""
-    pattern = "¤ #,##0" if lang == "nl" else "¤#,##0"
+def euro(amount: Any, digits: int = 2, spaced: bool = True, *, lang: str) -> str:
+    """Euros in the language's format: ``1234.56`` → "€ 1.234,56" (nl), "€1,234.56" (en);
+    ``spaced=False`` writes the Dutch sign tight to the amount ("€1.292"), as prose often does."""
+    pattern = "¤ #,##0" if lang == "nl" and spaced else "¤#,##0"
     if digits:
         pattern += "." + "0" * digits
     return str(

@@ -118,6 +118,7 @@ def make_env(
         cases_noun=partial(f.cases_noun, lang=lang),
         euro=partial(f.euro, lang=lang),
         number=partial(f.number, lang=lang),
+        month=partial(f.month, lang=lang),
         percent=partial(f.percent, lang=lang),
         join_and=partial(f.join_and, lang=lang),
         capfirst=f.capfirst,

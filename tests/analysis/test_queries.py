@@ -147,3 +147,11 @@ def test_ranked_by_records_with_cases_labels_of_and_with_content() -> None:
     assert queries.labels_of(codes, []) == ()
     parts = [NS(id="p", items=(1,), records={}), NS(id="q", items=(), records={})]
     assert [p.id for p in queries.with_content(parts)] == ["p"]
+
+
+def test_case_numbers_follow_case_id_order(study: ol_analysis.Study) -> None:
+    assert queries.case_numbers(study, ["q1", "q3"]) == (1, 3)
+    assert queries.case_numbers(study, ["q4", "q2"]) == (4, 2)
+    assert queries.case_numbers(study, []) == ()
+    with pytest.raises(ol_analysis.UsageError):
+        queries.case_numbers(study, ["q9"])
