@@ -3,6 +3,7 @@ commands of a feedback round in git."""
 
 from __future__ import annotations
 
+import shlex
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -166,7 +167,19 @@ def git_setup(
     result = setup(Path("."), framework, cases)
     if result.attributes_changed:
         err.print(f"updated {result.attributes}", markup=False)
-    err.print(f"git config diff.ol-analysis.textconv '{result.textconv}'", markup=False)
+    err.print(
+        f"git config diff.ol-analysis.textconv {shlex.quote(result.textconv)}",
+        markup=False,
+        soft_wrap=True,  # one line, to copy as it is
+    )
+    if result.virtualenv is not None:
+        err.print(
+            f"warning: the diff driver runs the Python of the virtual environment "
+            f"{result.virtualenv}; if it is moved or deleted, `git diff` of case files fails "
+            "until you run `ol-analysis git-setup` again",
+            markup=False,
+            soft_wrap=True,
+        )
 
 
 @app.command()

@@ -21,6 +21,8 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shlex
+import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,14 +62,25 @@ class SetupResult:
     attributes: Path
     attributes_changed: bool
     textconv: str
+    virtualenv: Path | None = None
+    """The virtual environment the driver's Python lives in, if any (moving it breaks git)."""
+
+
+def driver_command(framework: str) -> str:
+    """The textconv command: this very Python by its absolute path, so that git finds it from
+    a GUI client or a shell without the virtual environment (``ol-analysis`` on the ``PATH``
+    is not needed), and the framework relative to the work tree (git runs it from there)."""
+    python = shlex.quote(sys.executable or "python3")
+    return f"{python} -m ol_analysis diff --textconv --framework {shlex.quote(framework)}"
 
 
 def git_setup(study: Path, framework: Path, cases: Path) -> SetupResult:
     """Make ``git diff`` show case files through the textconv driver; safe to run again.
 
     Adds ``<cases>/*.yaml diff=ol-analysis`` to the study's ``.gitattributes`` (keeping what is
-    there) and sets ``diff.ol-analysis.textconv`` in the repository's local config. git runs the
-    driver from the top of the work tree, so the framework is named relative to it.
+    there) and sets ``diff.ol-analysis.textconv`` in the repository's local config to
+    :func:`driver_command`. git runs the driver from the top of the work tree, so the framework
+    is named relative to it.
     """
     top = toplevel(study)
     cases_rel = Path(os.path.relpath(cases.resolve(), study.resolve())).as_posix()
@@ -79,19 +92,13 @@ def git_setup(study: Path, framework: Path, cases: Path) -> SetupResult:
     if changed:
         separator = "" if not existing or existing.endswith("\n") else "\n"
         write_text_atomic(attributes, f"{existing}{separator}{line}\n")
-    command = f"{DRIVER} diff --textconv --framework {_shell_word(framework_rel)}"
+    command = driver_command(framework_rel)
     result = run_git(["config", "--local", f"diff.{DRIVER}.textconv", command], study)
     if result.returncode != 0:
         detail = result.stderr.decode(errors="replace").strip()
         raise UsageError(f"could not set the git config: {detail}")
-    return SetupResult(attributes, changed, command)
-
-
-def _shell_word(text: str) -> str:
-    """``text`` as one word for the shell git runs the textconv command with."""
-    if text and all(ch.isalnum() or ch in "._/-+" for ch in text):
-        return text
-    return "'" + text.replace("'", "'\\''") + "'"
+    virtualenv = Path(sys.prefix) if sys.prefix != sys.base_prefix else None
+    return SetupResult(attributes, changed, command, virtualenv)
 
 
 # --- the textconv view -----------------------------------------------------------------------

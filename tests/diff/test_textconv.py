@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import shlex
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,10 +16,8 @@ HERE = Path(__file__).resolve().parent
 FIXTURES = HERE / "fixtures"
 MINI = HERE.parent / "fixtures" / "mini" / "framework.yaml"
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("git") is None or shutil.which("ol-analysis") is None,
-    reason="needs git and the installed ol-analysis command",
-)
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+DRIVER = f"{shlex.quote(sys.executable)} -m ol_analysis diff --textconv --framework framework.yaml"
 
 
 EXPECTED_VIEW = """\
@@ -87,7 +89,53 @@ def test_git_setup_is_idempotent(study: Path, run_cli) -> None:
         "*.png binary\ncases/*.yaml diff=ol-analysis\n"
     )
     command = git(study, "config", "--local", "diff.ol-analysis.textconv").strip()
-    assert command == "ol-analysis diff --textconv --framework framework.yaml"
+    assert command == DRIVER  # this Python by its absolute path: no PATH needed
+
+
+def test_git_setup_prints_the_command_on_one_line(study: Path, run_cli) -> None:
+    result = run_cli(["git-setup"], cwd=study)
+    expected = f"git config diff.ol-analysis.textconv {shlex.quote(DRIVER)}"
+    assert expected in result.stderr.splitlines()
+
+
+def test_git_setup_warns_about_a_virtual_environment(
+    study: Path, run_cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "prefix", "/opt/venvs/ol")
+    monkeypatch.setattr(sys, "base_prefix", "/usr")
+    warned = run_cli(["git-setup"], cwd=study).stderr
+    assert "warning: the diff driver runs the Python of the virtual environment /opt/venvs/ol; " \
+        "if it is moved or deleted" in warned.replace("\n", " ")  # fmt: skip
+    monkeypatch.setattr(sys, "base_prefix", "/opt/venvs/ol")
+    assert "warning" not in run_cli(["git-setup"], cwd=study).stderr
+
+
+def test_git_diff_works_with_a_bare_path(study: Path, run_cli) -> None:
+    """As from a GUI client or a shell without the virtual environment: only /usr/bin:/bin."""
+    bare = "/usr/bin:/bin"
+    git_program = shutil.which("git", path=bare)
+    if git_program is None:
+        pytest.skip("git is not in /usr/bin or /bin")
+    assert shutil.which("ol-analysis", path=bare) is None  # the command is not to be found
+    assert run_cli(["git-setup"], cwd=study).exit_code == 0
+    case = study / "cases" / "m01.yaml"
+    text = case.read_text(encoding="utf-8").replace("pattern: rising", "pattern: stable")
+    case.write_text(text.replace("  rising_variant: after_crises\n", ""), encoding="utf-8")
+    env = {"PATH": bare, "HOME": str(study), "LANG": os.environ.get("LANG", "C.UTF-8")}
+    shown = subprocess.run(
+        [git_program, "diff", "--no-color", "-U0"],
+        cwd=study,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert changed_lines(shown.stdout) == [
+        "-course.pattern: rising",
+        "-course.rising_variant: after_crises",
+        "+course.pattern: stable",
+    ]
 
 
 def test_git_diff_shows_the_semantic_view(study: Path, run_cli) -> None:
