@@ -139,13 +139,16 @@ def test_a_merge_is_one_line_per_merged_code(run_cli: Any, study: Path) -> None:
 
 
 def _move_team_wide(repo: Path) -> None:
-    """``course.team_wide`` becomes ``profile.team_wide``; the parts change places too."""
+    """``course.team_wide`` becomes ``profile.team_wide``, and the part ``course`` moves to the
+    end of the framework."""
     framework = (repo / "framework.yaml").read_text(encoding="utf-8")
     block = framework[
         framework.index("      - id: team_wide") : framework.index("  - id: reference")
     ]
     framework = framework.replace(block, "")
     framework = framework.replace("  - id: course\n", block + "  - id: course\n", 1)
+    course = framework[framework.index("  - id: course\n") : framework.index("  - id: reference")]
+    framework = framework.replace(course, "").rstrip("\n") + "\n" + course
     (repo / "framework.yaml").write_text(framework, encoding="utf-8")
     case = repo / "cases" / "m01.yaml"
     text = case.read_text(encoding="utf-8").replace("  team_wide: true\n", "")
