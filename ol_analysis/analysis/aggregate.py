@@ -200,8 +200,12 @@ def _resolve_group(study: Study, path: str) -> Group:
     return group
 
 
-def matrix(study: Study, group: str = "reference.if_then", order_by: str | None = None) -> Matrix:
-    """The case-by-code matrix of a group, as in ``matrix --json``."""
+def matrix(study: Study, group: str | None = None, order_by: str | None = None) -> Matrix:
+    """The case-by-code matrix of a group, as in ``matrix --json``; without a group, of the
+    framework's ``if_then`` role."""
+    group = group or study.framework.roles.if_then
+    if group is None:
+        raise UsageError("name a GROUP: the framework has no 'if_then' role for a default matrix")
     target = _resolve_group(study, group)
     ordered = order_cases(study, order_by) if order_by else list(study)
     if target.is_coded:

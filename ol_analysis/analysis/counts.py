@@ -1,4 +1,4 @@
-"""Counts of cases, and the roles of the framework's groups in cross-case pictures.
+"""Counts of cases; :class:`Roles` (the framework's ``roles:``) is re-exported from the core.
 
 The value types shared by every consumer of the analysis (the report, the exports): a
 :class:`Count` always carries the ids of the cases behind it.
@@ -10,6 +10,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TypeVar
+
+from ol_analysis.core.framework import Roles
+
+__all__ = ["Count", "Roles", "freeze"]
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -54,35 +58,3 @@ class Count:
     @property
     def share(self) -> float:
         return self.n / self.total if self.total else 0.0
-
-
-@dataclass(frozen=True)
-class Roles:
-    """Which record groups of the framework draw the report's pictures.
-
-    The defaults fit the Optimaal Leven codebook; a study with another framework passes its own
-    paths. A group the framework lacks simply leaves that picture empty.
-
-    - ``timeline``: the record group each case's timeline is drawn from (its first period/date
-      field is "when", its first text field the summary, its code fields the labels).
-    - ``professionals``: people of the team around the client; one node per record, labelled
-      by the group's ``key`` fields; ``casemanager`` names the bool field that marks the
-      casemanager.
-    - ``relatives``, ``partners``: the client's relatives and network partners.
-    - ``coordinated``: (group, field) pairs: the field saying the team coordinates with that
-      person or partner (a bool that is true, or a codes field that is not empty) gives a
-      coordination edge.
-    """
-
-    timeline: str = "key_moments.moments"
-    professionals: str = "support.professionals"
-    casemanager: str = "casemanager"
-    relatives: str = "network.relatives"
-    partners: str = "network.partners"
-    coordinated: tuple[tuple[str, str], ...] = (
-        ("network.partners", "coordinated_by_ol"),
-        ("network.relatives", "involvement"),
-    )
-
-    def coordination_field(self, group_path: str) -> str | None:
-        return dict(self.coordinated).get(group_path)

@@ -109,7 +109,7 @@ def _labels(group: Group | None, field_id: str, lang: str) -> dict[str, str]:
     return {c.id: c.label.get(lang) for c in field.codes} if field is not None else {}
 
 
-def _records_group(framework: Framework, path: str) -> Group | None:
+def _records_group(framework: Framework, path: str | None) -> Group | None:
     group = framework.group(path)
     return group if group is not None and group.kind == "records" else None
 
@@ -132,7 +132,8 @@ def case_network(study: Any, case: Any, lang: str, roles: Roles) -> CaseNetwork:
                 _labels(professionals, k, lang).get(p, p) for k, p in zip(key, parts, strict=True)
             ]
             node = "professional:" + ":".join(parts)
-            is_cm = getattr(record, roles.casemanager, None) is True
+            manager = roles.casemanager
+            is_cm = manager is not None and getattr(record, manager, None) is True
             casemanagers += is_cm
             graph.add_node(
                 node,

@@ -52,9 +52,13 @@ def stats(
 @handle_errors
 def matrix(
     group: Annotated[
-        str,
-        typer.Argument(metavar="GROUP", help="Dotted group path, e.g. course_outcome.outcomes."),
-    ] = "reference.if_then",
+        str | None,
+        typer.Argument(
+            metavar="GROUP",
+            help="Dotted group path, e.g. course_outcome.outcomes "
+            "(default: the framework's if_then role).",
+        ),
+    ] = None,
     framework: FrameworkOpt = Path("framework.yaml"),
     cases: CasesOpt = Path("cases"),
     lang: LangOpt = Lang.nl,
@@ -65,7 +69,7 @@ def matrix(
     output_format: FormatOpt = OutputFormat.text,
     json_alias: JsonAliasOpt = False,
 ) -> None:
-    """The case-by-code matrix of a group (default: the if…then matrix)."""
+    """The case-by-code matrix of a group (default: the framework's if…then matrix)."""
     from ol_analysis.analysis.aggregate import matrix as compute_matrix
 
     study = load(framework, cases)

@@ -7,8 +7,9 @@ Python change.
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
@@ -136,16 +137,90 @@ class FrameworkInfo(_Strict):
     description: str = ""
 
 
+@dataclass(frozen=True)
+class Roles:
+    """Which parts and groups of the framework draw the report's cross-case pictures.
+
+    Read from the framework's ``roles:`` block (:attr:`Framework.roles`); a framework without
+    one has no roles, and a role that is not given (``None``) leaves its picture or table empty.
+
+    - ``profile``: the part whose single groups describe a case as a whole (crosstabs, the
+      profile columns of exports, left out of co-occurrence).
+    - ``timeline``: the record group each case's timeline is drawn from (its first period/date
+      field is "when", its first text field the summary, its code fields the labels).
+    - ``professionals``: people of the team around the client; one node per record, labelled
+      by the group's ``key`` fields; ``casemanager`` names the bool field that marks the
+      casemanager.
+    - ``relatives``, ``partners``: the client's relatives and network partners.
+    - ``coordinated``: (group, field) pairs: the field saying the team coordinates with that
+      person or partner (a bool that is true, or a codes field that is not empty) gives a
+      coordination edge.
+    - ``if_then``: the records group of the if…then matrix (``matrix`` without a GROUP).
+    - ``course_pattern``: the single or multi group of the course-pattern chart.
+    """
+
+    profile: str | None = None
+    timeline: str | None = None
+    professionals: str | None = None
+    casemanager: str | None = None
+    relatives: str | None = None
+    partners: str | None = None
+    coordinated: tuple[tuple[str, str], ...] = ()
+    if_then: str | None = None
+    course_pattern: str | None = None
+
+    def coordination_field(self, group_path: str | None) -> str | None:
+        return dict(self.coordinated).get(group_path) if group_path else None
+
+
+class RolesSpec(_Strict):
+    """The ``roles:`` block as written: dotted paths (``coordinated``: ``group.field`` paths)."""
+
+    profile: str | None = None
+    timeline: str | None = None
+    professionals: str | None = None
+    casemanager: str | None = None
+    relatives: str | None = None
+    partners: str | None = None
+    coordinated: list[str] = []
+    if_then: str | None = None
+    course_pattern: str | None = None
+
+    def as_roles(self) -> Roles:
+        pairs = tuple(tuple(path.rsplit(".", 1)) for path in self.coordinated if "." in path)
+        return Roles(
+            profile=self.profile,
+            timeline=self.timeline,
+            professionals=self.professionals,
+            casemanager=self.casemanager,
+            relatives=self.relatives,
+            partners=self.partners,
+            coordinated=typing.cast(tuple[tuple[str, str], ...], pairs),
+            if_then=self.if_then,
+            course_pattern=self.course_pattern,
+        )
+
+
 class Framework(_Strict):
     """The whole codebook. ``path`` lookups use dotted paths: ``part.group[.field].code``."""
 
     framework: FrameworkInfo
     evidence: Vocabulary
     parts: list[Part]
+    roles_spec: RolesSpec | None = Field(default=None, alias="roles")
     _groups: dict[str, Group] = PrivateAttr(default_factory=dict)
     _source: str = PrivateAttr(default="framework.yaml")
 
+    _roles: Roles = PrivateAttr(default_factory=Roles)
+
+    @property
+    def roles(self) -> Roles:
+        """The framework's roles (none at all when it has no ``roles:`` block)."""
+        return self._roles
+
     def model_post_init(self, _context: object) -> None:
+        if self.roles_spec is not None:
+            self._roles = self.roles_spec.as_roles()
         for part in self.parts:
             for group in part.groups:
                 group._path = f"{part.id}.{group.id}"
@@ -182,8 +257,9 @@ class Framework(_Strict):
     def part(self, part_id: str) -> Part | None:
         return next((p for p in self.parts if p.id == part_id), None)
 
-    def group(self, path: str) -> Group | None:
-        return self._groups.get(path)
+    def group(self, path: str | None) -> Group | None:
+        """The group at ``part.group``; None for a path (or a role) that names none."""
+        return self._groups.get(path) if path is not None else None
 
     def groups(self) -> Iterator[tuple[Part, Group]]:
         for part in self.parts:

@@ -7,8 +7,8 @@ a problem; the wording is data (:data:`MESSAGES`, keyed by rule):
 2. :func:`resolve_vocabularies` follows every ``vocabulary:`` reference to the group or field
    that owns the codes, in any file order and through chains, and reports cycles and references
    to nothing. It only computes; the framework adopts the result afterwards.
-3. :func:`check_framework` reads the resolved framework and reports everything else. It never
-   changes the framework.
+3. :func:`check_framework` reads the resolved framework and reports everything else (the
+   ``roles:`` block among it). It never changes the framework.
 """
 
 from __future__ import annotations
@@ -105,6 +105,30 @@ MESSAGES: dict[str, dict[str, Wording]] = {
         "": Wording(
             "the vocabulary of {path} goes round in a circle: {cycle}",
             "let one of them list its own 'codes'",
+        ),
+    },
+    "framework-unknown-role": {
+        "part": Wording(
+            "role {role}: '{reference}' names no part of the framework", "{suggestion}"
+        ),
+        "group": Wording(
+            "role {role}: '{reference}' names no group of the framework", "{suggestion}"
+        ),
+        "field": Wording("role {role}: '{reference}' names no field of {group}", "{suggestion}"),
+        "needs": Wording(
+            "role {role} names a field of the professionals group, but no professionals role is"
+            " given",
+            "add 'professionals: PART.GROUP' to roles",
+        ),
+        "dotted": Wording(
+            "role {role}: '{reference}' is not a GROUP.FIELD path",
+            "write GROUP.FIELD: a records group's path, a dot and one of its bool or codes fields",
+        ),
+    },
+    "framework-role-kind": {
+        "": Wording(
+            "role {role} needs {needed}; '{reference}' is {found}",
+            "{suggestion}",
         ),
     },
     "not-a-mapping": {
@@ -293,6 +317,7 @@ def check_framework(framework: Framework, doc: SourceDocument) -> list[Diagnosti
     problems += _duplicates(doc, ("parts",), [p.id for p in framework.parts], "part")
     for p_index, part in enumerate(framework.parts):
         problems += _check_part(framework, doc, part, ("parts", p_index))
+    problems += _check_roles(framework, doc)
     return problems
 
 
@@ -466,3 +491,179 @@ def _check_range(
             )
         ]
     return []
+
+
+# --- roles -------------------------------------------------------------------------------------
+
+# role → (the kinds of group it may name, how to say them)
+_GROUP_ROLES: dict[str, tuple[tuple[str, ...], str]] = {
+    "timeline": (("records",), "a records group"),
+    "professionals": (("records",), "a records group"),
+    "relatives": (("records",), "a records group"),
+    "partners": (("records",), "a records group"),
+    "if_then": (("records",), "a records group"),
+    "course_pattern": (("single", "multi"), "a single or multi group"),
+}
+_COORDINATION_TYPES = ("bool", "codes")
+
+
+def _check_roles(framework: Framework, doc: SourceDocument) -> list[Diagnostic]:
+    """Each role names a part, group or field of the kind its picture needs."""
+    spec = framework.roles_spec
+    if spec is None:
+        return []
+    problems: list[Diagnostic] = []
+    if spec.profile is not None and framework.part(spec.profile) is None:
+        problems.append(
+            problem(
+                doc,
+                ("roles", "profile"),
+                "framework-unknown-role",
+                "part",
+                role="profile",
+                reference=spec.profile,
+                suggestion=did_you_mean(spec.profile, [p.id for p in framework.parts]),
+            )
+        )
+    for role, (kinds, needed) in _GROUP_ROLES.items():
+        path = getattr(spec, role)
+        if path is not None:
+            problems += _check_group_role(framework, doc, role, path, kinds, needed)
+    if spec.casemanager is not None:
+        problems += _check_casemanager(framework, doc, spec.casemanager, spec.professionals)
+    for index, path in enumerate(spec.coordinated):
+        problems += _check_coordinated(framework, doc, index, path)
+    return problems
+
+
+def _groups_of_kind(framework: Framework, kinds: tuple[str, ...]) -> list[str]:
+    return [g.path for _p, g in framework.groups() if g.kind in kinds]
+
+
+def _check_group_role(
+    framework: Framework,
+    doc: SourceDocument,
+    role: str,
+    path: str,
+    kinds: tuple[str, ...],
+    needed: str,
+) -> list[Diagnostic]:
+    group = framework.group(path)
+    loc = ("roles", role)
+    suggestion = did_you_mean(path, _groups_of_kind(framework, kinds))
+    if group is None:
+        return [
+            problem(
+                doc,
+                loc,
+                "framework-unknown-role",
+                "group",
+                role=role,
+                reference=path,
+                suggestion=suggestion,
+            )
+        ]
+    if group.kind not in kinds:
+        return [
+            problem(
+                doc,
+                loc,
+                "framework-role-kind",
+                role=role,
+                needed=needed,
+                reference=path,
+                found=f"a {group.kind} group",
+                suggestion=suggestion,
+            )
+        ]
+    return []
+
+
+def _check_casemanager(
+    framework: Framework, doc: SourceDocument, field_id: str, professionals: str | None
+) -> list[Diagnostic]:
+    loc = ("roles", "casemanager")
+    group = framework.group(professionals) if professionals is not None else None
+    if group is None or group.kind != "records":
+        if professionals is None:
+            return [problem(doc, loc, "framework-unknown-role", "needs", role="casemanager")]
+        return []  # the professionals role is reported itself
+    bools = [f.id for f in group.fields if f.type == "bool"]
+    suggestion = did_you_mean(field_id, bools) or (
+        f"bool fields of {group.path}: {', '.join(bools)}" if bools else None
+    )
+    field = group.field(field_id)
+    if field is None:
+        return [
+            problem(
+                doc,
+                loc,
+                "framework-unknown-role",
+                "field",
+                role="casemanager",
+                reference=field_id,
+                group=group.path,
+                suggestion=suggestion,
+            )
+        ]
+    if field.type != "bool":
+        return [
+            problem(
+                doc,
+                loc,
+                "framework-role-kind",
+                role="casemanager",
+                needed=f"a bool field of {group.path}",
+                reference=field_id,
+                found=f"a {field.type} field",
+                suggestion=suggestion,
+            )
+        ]
+    return []
+
+
+def _check_coordinated(
+    framework: Framework, doc: SourceDocument, index: int, path: str
+) -> list[Diagnostic]:
+    """``coordinated`` entries are ``GROUP.FIELD``: a bool or codes field of a records group."""
+    loc = ("roles", "coordinated", index)
+    fields = [
+        f.path
+        for _p, g in framework.groups()
+        if g.kind == "records"
+        for f in g.fields
+        if f.type in _COORDINATION_TYPES
+    ]
+    suggestion = did_you_mean(path, fields)
+    head, _, field_id = path.rpartition(".")
+    group = framework.group(head) if head else None
+    field = group.field(field_id) if group is not None else None
+    values: dict[str, Any] = {"role": "coordinated", "suggestion": suggestion}
+    if not head:
+        return [problem(doc, loc, "framework-unknown-role", "dotted", reference=path, **values)]
+    if group is None:
+        return [problem(doc, loc, "framework-unknown-role", "group", reference=head, **values)]
+    if group.kind != "records":
+        found = f"a {group.kind} group"
+        needed = "a field of a records group"
+    elif field is None:
+        return [
+            problem(
+                doc,
+                loc,
+                "framework-unknown-role",
+                "field",
+                reference=field_id,
+                group=head,
+                **values,
+            )
+        ]
+    elif field.type not in _COORDINATION_TYPES:
+        found, needed = f"a {field.type} field", "a bool or codes field"
+    else:
+        return []
+    return [
+        problem(
+            doc, loc, "framework-role-kind", reference=path, found=found, needed=needed, **values
+        )
+    ]

@@ -47,7 +47,8 @@ EVIDENCE_COLUMNS = ("quote", "note", "source", "speaker", "section")
 
 
 def profile_groups(framework: Framework) -> list[Group]:
-    part = framework.part("profile")
+    profile = framework.roles.profile
+    part = framework.part(profile) if profile is not None else None
     return [g for g in part.groups if g.kind != "records"] if part else []
 
 
@@ -339,21 +340,20 @@ def _plain(graph: nx.Graph) -> nx.Graph:
 def build_graph(study: Study, which: str, lang: str = "nl") -> nx.Graph:
     """One of :data:`GRAPHS` as a plain networkx graph."""
     from ol_analysis.analysis.network import (
-        Roles,
         case_network,
         cooccurrence_graph,
         partner_network,
     )
 
     if which == "partners":
-        return _plain(partner_network(study, lang, Roles()).graph)
+        return _plain(partner_network(study, lang, study.framework.roles).graph)
     if which == "cooccurrence":
         return _plain(cooccurrence_graph(study, lang))
     if which != "support":
         raise UsageError(f"unknown graph '{which}'; choose one of {', '.join(GRAPHS)}")
     combined = nx.Graph(name="support networks")
     for case in study:
-        network = _plain(case_network(study, case, lang, Roles()).graph)
+        network = _plain(case_network(study, case, lang, study.framework.roles).graph)
         mapping = {node: f"{case.id}/{node}" for node in network}
         for node, data in network.nodes(data=True):
             combined.add_node(mapping[node], case=case.id, **data)

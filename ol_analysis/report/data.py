@@ -4,8 +4,9 @@
 printing) and returns one frozen :class:`ReportData`. Renderers — the Markdown and HTML chapters,
 the figures, the DOCX export — only format what it holds, so every output of a build tells the
 same numbers. Everything is driven by the framework: groups, codes and labels come from
-``framework.yaml``; the only study-specific names are the :class:`Roles` defaults (which groups
-draw the support network and the timeline), and a chapter template may name any path it likes.
+``framework.yaml``, the groups of the study-wide pictures too (its ``roles:``, a :class:`Roles`:
+which groups draw the support network, the timeline, the if…then matrix, …), and a chapter
+template may name any path it likes.
 
 A count is always a :class:`Count`: ``k`` of ``N`` cases *with the cases behind it*, so that a
 chapter can say "5 van 11 casussen (c01, c04, …)" and never a bare tally.
@@ -35,7 +36,6 @@ from ol_analysis.diagnostics import did_you_mean
 from ol_analysis.report.cases import case_views
 from ol_analysis.report.records import record_summary
 from ol_analysis.report.tables import (
-    PROFILE_PART,
     case_code_matrix,
     crosstabs,
     group_counts,
@@ -314,7 +314,9 @@ class ReportData:
         for row in self.status_matrix(path).rows:
             if row.id == code:
                 return row
-        raise ReportLookupError(f"a row of {path}", code, [r.id for r in self.status_matrix(path).rows])
+        raise ReportLookupError(
+            f"a row of {path}", code, [r.id for r in self.status_matrix(path).rows]
+        )
 
 
 def gather(
@@ -325,7 +327,7 @@ def gather(
     roles: Roles | None = None,
 ) -> ReportData:
     """Compute everything the report shows from a loaded study; pure and deterministic."""
-    roles = roles or Roles()
+    roles = roles or study.framework.roles
     framework: Framework = study.framework
     ordered = order_cases(study, order_by) if order_by else list(study)
     order = tuple(case.id for case in ordered)
@@ -362,9 +364,15 @@ def gather(
         ),
         framework_matrix=framework_matrix,
         cases=freeze(views),
-        cooccurrence=cooccurrence_graph(study, lang, exclude_parts=(PROFILE_PART,)),
+        cooccurrence=cooccurrence_graph(study, lang, exclude_parts=_profile_parts(study)),
         networks=freeze({case.id: case_network(study, case, lang, roles) for case in ordered}),
         partners=partner_network(study, lang, roles),
         roles=roles,
         study=study,
     )
+
+
+def _profile_parts(study: Any) -> tuple[str, ...]:
+    """The profile part (the framework's ``profile`` role), left out of co-occurrence."""
+    profile = study.framework.roles.profile
+    return (profile,) if profile is not None else ()

@@ -22,8 +22,6 @@ from ol_analysis.report.types import (
     StatusRow,
 )
 
-PROFILE_PART = "profile"
-
 
 def _coded_owners(framework: Framework) -> list[tuple[Group, str | None, str, list[Any]]]:
     """(group, field id or None, path, codes) of every coded group and coded record field."""
@@ -65,7 +63,8 @@ def group_counts(
 
 
 def _profile_attributes(framework: Framework) -> list[Group]:
-    part = framework.part(PROFILE_PART)
+    profile = framework.roles.profile
+    part = framework.part(profile) if profile is not None else None
     return [g for g in (part.groups if part else []) if g.kind == "single"]
 
 

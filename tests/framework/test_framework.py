@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -194,3 +195,63 @@ def test_unknown_kind_names_the_value_written() -> None:
         load_framework(HERE / "invalid" / "missing_label_and_numeric_kind.yaml")
     kind = next(d for d in raised.value.diagnostics if d.rule == "framework-unknown-kind")
     assert kind.message == "unknown kind '7' at parts.0.groups.1.kind"
+
+
+def test_shipped_framework_names_its_roles(shipped: Framework) -> None:
+    from ol_analysis.analysis.counts import Roles as ReExported
+    from ol_analysis.core.framework import Roles
+
+    assert ReExported is Roles
+    assert shipped.roles == Roles(
+        profile="profile",
+        timeline="key_moments.moments",
+        professionals="support.professionals",
+        casemanager="casemanager",
+        relatives="network.relatives",
+        partners="network.partners",
+        coordinated=(
+            ("network.partners", "coordinated_by_ol"),
+            ("network.relatives", "involvement"),
+        ),
+        if_then="reference.if_then",
+        course_pattern="course_outcome.pattern",
+    )
+    assert shipped.roles.coordination_field("network.partners") == "coordinated_by_ol"
+
+
+def test_a_framework_without_roles_has_none() -> None:
+    from ol_analysis.core.framework import Roles
+
+    framework = load_framework(HERE / "valid" / "vocabulary_chain_reverse_order.yaml")
+    assert framework.roles == Roles()
+    assert framework.roles.coordination_field(None) is None
+
+
+def test_roles_messages_name_the_role() -> None:
+    with pytest.raises(FrameworkError) as raised:
+        load_framework(HERE / "invalid" / "roles.yaml")
+    messages = [d.message for d in raised.value.diagnostics]
+    assert "role timeline needs a records group; 'profile.team' is a single group" in messages
+    assert "role partners: 'profile.staf' names no group of the framework" in messages
+
+
+def test_without_roles_no_picture_and_matrix_asks_for_a_group(tmp_path: Path, run_cli: Any) -> None:
+    """A study whose framework names no roles gets no study-specific defaults."""
+    import shutil
+
+    import ol_analysis
+    from ol_analysis.report.data import gather
+    from ol_analysis.report.figures import available
+
+    mini = HERE.parent / "fixtures" / "mini"
+    shutil.copytree(mini, tmp_path / "study")
+    framework = tmp_path / "study" / "framework.yaml"
+    text = framework.read_text(encoding="utf-8")
+    framework.write_text(re.sub(r"\nroles:\n(?:  .*\n)+", "\n", text), encoding="utf-8")
+    study = ol_analysis.load_study(tmp_path / "study")
+    assert study.framework.roles.if_then is None
+    assert available(gather(study, lang="en")) == []
+    result = run_cli(["matrix"], cwd=tmp_path / "study")
+    assert result.exit_code == 2
+    assert "name a GROUP" in result.stderr
+    assert run_cli(["matrix", "reference.if_then"], cwd=tmp_path / "study").exit_code == 0

@@ -171,14 +171,15 @@ def variable_groups(framework: Framework) -> list[Group]:
     for part, group in framework.groups():
         if group.kind not in VARIABLE_TYPES:
             continue
-        if part.id == "profile" or group.kind in ("integer", "number", "text"):
+        if part.id == framework.roles.profile or group.kind in ("integer", "number", "text"):
             found.append(group)
     return found
 
 
-def variable_name(group: Group) -> str:
+def variable_name(group: Group, profile: str | None = None) -> str:
+    """A profile group by its id, any other group by its path (``profile``: the profile role)."""
     part_id, _, group_id = group.path.partition(".")
-    return group_id if part_id == "profile" else group.path
+    return group_id if part_id == profile else group.path
 
 
 def _analysts(case: Case) -> list[str]:
@@ -237,7 +238,7 @@ def build_project(study: Study, lang: str = "nl") -> tuple[bytes, dict[str, byte
                 "Variable",
                 {
                     "guid": guid(f"variable:{group.path}"),
-                    "name": variable_name(group),
+                    "name": variable_name(group, framework.roles.profile),
                     "typeOfVariable": VARIABLE_TYPES[group.kind],
                 },
             )

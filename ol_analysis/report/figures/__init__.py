@@ -68,8 +68,6 @@ def _encode(figure: Figure, png: bool) -> tuple[bytes, bytes | None]:
 
 # --- charts -------------------------------------------------------------------------------------
 
-PATTERN = "course_outcome.pattern"
-IF_THEN = "reference.if_then"
 MOMENT_FIELDS = ("category", "valence")
 
 
@@ -85,8 +83,9 @@ def _bar_axes(figure: Figure, ylabel: str) -> Any:
 
 def draw_course_patterns(data: ReportData) -> Figure:
     """Cases per course pattern (one bar per code, zero counts shown)."""
-    codes = data.group(PATTERN).codes
-    part = data.framework.part(PATTERN.split(".")[0])
+    pattern = data.roles.course_pattern or ""
+    codes = data.group(pattern).codes
+    part = data.framework.part(pattern.split(".")[0])
     figure = new_figure(3.2)
     axes = _bar_axes(figure, ui_text("n_cases", data.lang))
     heights = [code.count.n for code in codes]
@@ -98,7 +97,7 @@ def draw_course_patterns(data: ReportData) -> Figure:
 
 def draw_key_moments(data: ReportData) -> Figure:
     """Key moments (records, not cases) per category, stacked by valence."""
-    table = data.record_group(data.roles.timeline).pair(*MOMENT_FIELDS)
+    table = data.record_group(data.roles.timeline or "").pair(*MOMENT_FIELDS)
     colours = colours_for(code_id for code_id, _label in table.columns)
     figure = new_figure(3.4)
     axes = _bar_axes(figure, ui_text("n_moments", data.lang))
@@ -119,7 +118,7 @@ def draw_if_then_matrix(data: ReportData) -> Figure:
     from matplotlib.colors import ListedColormap
     from matplotlib.patches import Patch
 
-    table = data.status_matrix(IF_THEN)
+    table = data.status_matrix(data.roles.if_then or "")
     colours = colours_for(code_id for code_id, _label in table.statuses)
     index = {status: i + 1 for i, (status, _label) in enumerate(table.statuses)}
     grid = [[index.get(cell or "", 0) for cell in row.cells] for row in table.rows]
@@ -153,9 +152,9 @@ def figure_titles(data: ReportData) -> dict[str, str]:
     """Caption per figure name, in the report's language (only for figures the study has)."""
     lang = data.lang
     titles = {
-        "course_patterns": lambda: data.label(PATTERN).capitalize(),
-        "key_moments": lambda: data.label(data.roles.timeline).capitalize(),
-        "if_then_matrix": lambda: data.label(IF_THEN).capitalize(),
+        "course_patterns": lambda: data.label(data.roles.course_pattern or "").capitalize(),
+        "key_moments": lambda: data.label(data.roles.timeline or "").capitalize(),
+        "if_then_matrix": lambda: data.label(data.roles.if_then or "").capitalize(),
         "partner_network": lambda: ui_text("partner_network", lang),
     }
     found = {name: titles[name]() for name in available(data)}
@@ -168,12 +167,12 @@ def figure_titles(data: ReportData) -> dict[str, str]:
 def available(data: ReportData) -> list[str]:
     """The charts this study can draw: a framework may lack the groups a chart shows."""
     names = []
-    if PATTERN in data.groups:
+    if data.roles.course_pattern in data.groups:
         names.append("course_patterns")
-    timeline = data.records.get(data.roles.timeline)
+    timeline = data.records.get(data.roles.timeline or "")
     if timeline is not None and MOMENT_FIELDS in timeline.pairs:
         names.append("key_moments")
-    if IF_THEN in data.status_matrices:
+    if data.roles.if_then in data.status_matrices:
         names.append("if_then_matrix")
     if data.framework.group(data.roles.partners) is not None:
         names.append("partner_network")
