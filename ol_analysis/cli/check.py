@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -124,18 +125,27 @@ def new(
     wrote(target)
 
 
+class SchemaFor(StrEnum):
+    case = "case"
+    study = "study"
+
+
 @app.command()
 @handle_errors
 def schema(
     framework: FrameworkOpt = Path("framework.yaml"),
     out_file: Annotated[Path | None, typer.Option("--out", help="Write to FILE.")] = None,
+    document: Annotated[
+        SchemaFor,
+        typer.Option("--for", help="The schema of a case file, or of study.yaml."),
+    ] = SchemaFor.case,
 ) -> None:
-    """Print the JSON Schema (draft-07) of a case file, for editor autocompletion."""
+    """Print the JSON Schema (draft-07) of a case file or study.yaml, for editor autocompletion."""
     from ol_analysis.core.framework import load_framework
     from ol_analysis.core.schema import schema_text
     from ol_analysis.safe_write import write_text_atomic
 
-    text = schema_text(load_framework(framework, str(framework)))
+    text = schema_text(load_framework(framework, str(framework)), document.value)
     if out_file is None:
         sys.stdout.write(text)
         return

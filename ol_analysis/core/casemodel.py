@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
@@ -31,7 +31,7 @@ from pydantic.config import JsonDict
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticCustomError
 
-from ol_analysis.core.framework import Code, Framework, Group, RecordField
+from ol_analysis.core.framework import Code, Framework, Group, Part, RecordField
 from ol_analysis.core.yamlsource import source_text
 from ol_analysis.diagnostics import did_you_mean
 
@@ -138,10 +138,12 @@ _QUOTE_OR_NOTE: JsonDict = {"oneOf": [{"required": ["quote"]}, {"required": ["no
 
 
 class Provenance(BaseModel):
-    """Evidence and inference markers that any coded item may carry."""
+    """Evidence and inference markers that any coded item may carry, and the section of the
+    source the item comes from (``section: "3.2 Zorgkosten"``)."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True, json_schema_extra=_BASIS_RULE)
 
+    section: Text | None = None
     inferred: StrictBool = False
     basis: Text | None = None
 
@@ -179,11 +181,21 @@ def _model_name(*parts: str) -> str:
     return "".join(word.capitalize() for part in parts for word in part.split("_") if word)
 
 
-class CaseModels:
-    """The pydantic classes of one framework: the case itself and each part."""
+Scope = Literal["case", "study"]
 
-    def __init__(self, framework: Framework) -> None:
+
+class CaseModels:
+    """The pydantic classes of one framework: the case itself and each part.
+
+    With ``scope="study"`` the same machinery builds the model of ``study.yaml`` from the
+    framework's ``study_parts`` instead: ``id``, ``title`` and one key per study part. ``case``
+    is then that document's model.
+    """
+
+    def __init__(self, framework: Framework, scope: Scope = "case") -> None:
         self.framework = framework
+        self.scope: Scope = scope
+        self.part_specs: list[Part] = framework.parts if scope == "case" else framework.study_parts
         self.evidence = self._evidence_model()
         self.analysis = self._analysis_model()
         self.parts: dict[str, type[BaseModel]] = {
@@ -193,25 +205,42 @@ class CaseModels:
                 __doc__=part.description or part.label.en,
                 **{group.id: self._group_field(group) for group in part.groups},
             )
-            for part in framework.parts
+            for part in self.part_specs
         }
+        own_keys: dict[str, Any] = {
+            "id": (Annotated[Text, Field(pattern=CASE_ID_PATTERN)], ...),
+            "title": (Text, ...),
+        }
+        if scope == "case":
+            own_keys |= {"summary": (Text | None, None), "analysis": (self.analysis | None, None)}
+        title = framework.framework.title.en
         self.case = create_model(  # type: ignore[call-overload]
-            "Case",
+            "Case" if scope == "case" else "StudyFindings",
             __config__=ConfigDict(extra="forbid"),
-            __doc__=f"A case of {framework.framework.title.en}",
-            id=(Annotated[Text, Field(pattern=CASE_ID_PATTERN)], ...),
-            title=(Text, ...),
-            summary=(Text | None, None),
-            analysis=(self.analysis | None, None),
+            __doc__=f"A case of {title}"
+            if scope == "case"
+            else f"The study-level findings of {title}",
+            **own_keys,
             **{
                 part.id: (
                     (self.parts[part.id], ...)
                     if any(g.required for g in part.groups)
                     else (self.parts[part.id] | None, None)
                 )
-                for part in framework.parts
+                for part in self.part_specs
             },
         )
+
+    @property
+    def document_name(self) -> str:
+        """How a message names the document: "a case file" or "study.yaml"."""
+        return "a case file" if self.scope == "case" else "study.yaml"
+
+    def groups(self) -> Iterator[tuple[Part, Group]]:
+        """The parts and groups of this document, in framework order."""
+        for part in self.part_specs:
+            for group in part.groups:
+                yield part, group
 
     def _evidence_model(self) -> type[BaseModel]:
         vocab = self.framework.evidence

@@ -202,15 +202,21 @@ class RolesSpec(_Strict):
 
 
 class Framework(_Strict):
-    """The whole codebook. ``path`` lookups use dotted paths: ``part.group[.field].code``."""
+    """The whole codebook. ``path`` lookups use dotted paths: ``part.group[.field].code``.
+
+    ``parts`` are coded per case (``cases/*.yaml``); ``study_parts``, with the same structure,
+    hold the findings of the study as a whole (``study.yaml``). The lookups without ``study`` in
+    their name (``part``, ``group``, ``groups``, ``code_paths``) are about the case parts.
+    """
 
     framework: FrameworkInfo
     evidence: Vocabulary
     parts: list[Part]
+    study_parts: list[Part] = []
     roles_spec: RolesSpec | None = Field(default=None, alias="roles")
     _groups: dict[str, Group] = PrivateAttr(default_factory=dict)
+    _study_groups: dict[str, Group] = PrivateAttr(default_factory=dict)
     _source: str = PrivateAttr(default="framework.yaml")
-
     _roles: Roles = PrivateAttr(default_factory=Roles)
 
     @property
@@ -221,16 +227,8 @@ class Framework(_Strict):
     def model_post_init(self, _context: object) -> None:
         if self.roles_spec is not None:
             self._roles = self.roles_spec.as_roles()
-        for part in self.parts:
-            for group in part.groups:
-                group._path = f"{part.id}.{group.id}"
-                self._groups[group._path] = group
-                for code in group.codes:
-                    code._path = f"{group._path}.{code.id}"
-                for field in group.fields:
-                    field._path = f"{group._path}.{field.id}"
-                    for code in field.codes:
-                        code._path = f"{field._path}.{code.id}"
+        for parts, table in ((self.parts, self._groups), (self.study_parts, self._study_groups)):
+            _place(parts, table)
 
     def _adopt_vocabularies(self, sources: dict[str, str]) -> None:
         """Give each ``vocabulary:`` user a copy of its source's codes, with its own paths.
@@ -276,14 +274,48 @@ class Framework(_Strict):
     def code(self, path: str) -> Code | None:
         return next((code for code_path, code in self.code_paths() if code_path == path), None)
 
+    def study_part(self, part_id: str) -> Part | None:
+        return next((p for p in self.study_parts if p.id == part_id), None)
+
+    def study_group(self, path: str | None) -> Group | None:
+        """The group of a study part at ``part.group``."""
+        return self._study_groups.get(path) if path is not None else None
+
+    def study_groups(self) -> Iterator[tuple[Part, Group]]:
+        for part in self.study_parts:
+            for group in part.groups:
+                yield part, group
+
+    def study_code_paths(self) -> Iterator[tuple[str, Code]]:
+        """Every code of the study parts with its dotted path, in framework order."""
+        for _part, group in self.study_groups():
+            yield from ((code.path, code) for code in group.codes)
+            for field in group.fields:
+                yield from ((code.path, code) for code in field.codes)
+
     def vocabulary_owner(self, path: str) -> Group | RecordField | None:
-        """The group or record field a dotted path (without the code) names."""
-        group = self.group(path)
+        """The group or record field a dotted path (without the code) names, in the case parts
+        or the study parts (a vocabulary may be reused across them)."""
+        group = self.group(path) or self.study_group(path)
         if group is not None:
             return group
         head, _, field_id = path.rpartition(".")
-        owner = self.group(head)
+        owner = self.group(head) or self.study_group(head)
         return owner.field(field_id) if owner is not None else None
+
+
+def _place(parts: list[Part], table: dict[str, Group]) -> None:
+    """Give every group, field and code of ``parts`` its dotted path; index the groups."""
+    for part in parts:
+        for group in part.groups:
+            group._path = f"{part.id}.{group.id}"
+            table[group._path] = group
+            for code in group.codes:
+                code._path = f"{group._path}.{code.id}"
+            for field in group.fields:
+                field._path = f"{group._path}.{field.id}"
+                for code in field.codes:
+                    code._path = f"{field._path}.{code.id}"
 
 
 def load_framework(

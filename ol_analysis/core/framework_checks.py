@@ -32,7 +32,8 @@ if TYPE_CHECKING:
     Owner: TypeAlias = Group | RecordField
 
 CASE_TOP_KEYS = ("id", "title", "summary", "analysis")
-PROVENANCE_KEYS = ("evidence", "inferred", "basis")
+STUDY_TOP_KEYS = ("id", "title")
+PROVENANCE_KEYS = ("section", "evidence", "inferred", "basis")
 RESERVED_ITEM_KEYS = (*PROVENANCE_KEYS, "code", "value")
 
 
@@ -56,12 +57,19 @@ MESSAGES: dict[str, dict[str, Wording]] = {
             "duplicate {what} id '{id}' (first at line {line})",
             "ids must be unique among siblings",
         ),
+        "case-part": Wording(
+            "study part id '{id}' is also the id of a case part (line {line})",
+            "study parts and case parts share one namespace of paths: choose another id",
+        ),
     },
     "framework-reserved-id": {
         "part": Wording(
             "part id '{id}' is reserved for the case file's own key", "choose another id"
         ),
         "field": Wording("field id '{id}' is reserved for provenance", "choose another id"),
+        "study-part": Wording(
+            "study part id '{id}' is reserved for study.yaml's own key", "choose another id"
+        ),
     },
     "framework-missing-key": {
         "": Wording("missing required key '{name}'{within}", "add '{name}:'"),
@@ -86,6 +94,10 @@ MESSAGES: dict[str, dict[str, Wording]] = {
     "framework-unknown-reference": {
         "only-with": Wording(
             "'{reference}' names no group or code of the framework", "{suggestion}"
+        ),
+        "only-with-study": Wording(
+            "'{reference}' names no code of the study parts (study.yaml codes its own)",
+            "{suggestion}",
         ),
         "vocabulary": Wording(
             "vocabulary '{reference}' names no group or code field of the framework",
@@ -217,13 +229,15 @@ def _choices(model: type[BaseModel], loc: Loc) -> tuple[str, ...]:
 
 
 def owners(framework: Framework) -> Iterator[tuple[Owner, Loc]]:
-    """Every group and record field, with its place in the document, in file order."""
-    for p_index, part in enumerate(framework.parts):
-        for g_index, group in enumerate(part.groups):
-            group_loc: Loc = ("parts", p_index, "groups", g_index)
-            yield group, group_loc
-            for f_index, field in enumerate(group.fields):
-                yield field, (*group_loc, "fields", f_index)
+    """Every group and record field of the case parts, then of the study parts, with its place
+    in the document, in file order."""
+    for key, parts in (("parts", framework.parts), ("study_parts", framework.study_parts)):
+        for p_index, part in enumerate(parts):
+            for g_index, group in enumerate(part.groups):
+                group_loc: Loc = (key, p_index, "groups", g_index)
+                yield group, group_loc
+                for f_index, field in enumerate(group.fields):
+                    yield field, (*group_loc, "fields", f_index)
 
 
 def _coded_owner_paths(framework: Framework) -> list[str]:
@@ -311,27 +325,83 @@ def _unknown_vocabulary(
 # --- step 3: the checks ----------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Scope:
+    """The case parts or the study parts: where they stand, which top-level keys their document
+    reserves, and what an ``only_with`` in them may name (a code of the same document)."""
+
+    key: str
+    reserved: tuple[str, ...]
+    reserved_variant: str
+    paths: tuple[str, ...]
+    codes: frozenset[str]
+
+
+def _scopes(framework: Framework) -> list[tuple[_Scope, list[Part]]]:
+    scopes = []
+    for key, parts, groups, codes, reserved, variant in (
+        (
+            "parts",
+            framework.parts,
+            framework.groups(),
+            framework.code_paths(),
+            CASE_TOP_KEYS,
+            "part",
+        ),
+        (
+            "study_parts",
+            framework.study_parts,
+            framework.study_groups(),
+            framework.study_code_paths(),
+            STUDY_TOP_KEYS,
+            "study-part",
+        ),
+    ):
+        code_paths = [path for path, _code in codes]
+        paths = (*(g.path for _p, g in groups), *code_paths)
+        scopes.append((_Scope(key, reserved, variant, paths, frozenset(code_paths)), parts))
+    return scopes
+
+
 def check_framework(framework: Framework, doc: SourceDocument) -> list[Diagnostic]:
     """Every problem of a framework whose vocabularies are resolved; reads, never changes."""
     problems: list[Diagnostic] = []
-    problems += _duplicates(doc, ("parts",), [p.id for p in framework.parts], "part")
-    for p_index, part in enumerate(framework.parts):
-        problems += _check_part(framework, doc, part, ("parts", p_index))
+    for scope, parts in _scopes(framework):
+        problems += _duplicates(doc, (scope.key,), [p.id for p in parts], "part")
+        for p_index, part in enumerate(parts):
+            problems += _check_part(doc, part, (scope.key, p_index), scope)
+    problems += _study_part_clashes(framework, doc)
     problems += _check_roles(framework, doc)
     return problems
 
 
-def _check_part(
-    framework: Framework, doc: SourceDocument, part: Part, part_loc: Loc
-) -> list[Diagnostic]:
+def _study_part_clashes(framework: Framework, doc: SourceDocument) -> list[Diagnostic]:
+    """A study part may not take the id of a case part: a path must name one thing."""
+    case_parts = [p.id for p in framework.parts]
+    return [
+        problem(
+            doc,
+            ("study_parts", index, "id"),
+            "framework-duplicate-id",
+            "case-part",
+            id=part.id,
+            line=doc.position(("parts", case_parts.index(part.id), "id"))[0],
+        )
+        for index, part in enumerate(framework.study_parts)
+        if part.id in case_parts
+    ]
+
+
+def _check_part(doc: SourceDocument, part: Part, part_loc: Loc, scope: _Scope) -> list[Diagnostic]:
     problems: list[Diagnostic] = []
-    if part.id in CASE_TOP_KEYS:
+    if part.id in scope.reserved:
+        where = (*part_loc, "id")
         problems.append(
-            problem(doc, (*part_loc, "id"), "framework-reserved-id", "part", id=part.id)
+            problem(doc, where, "framework-reserved-id", scope.reserved_variant, id=part.id)
         )
     problems += _duplicates(doc, (*part_loc, "groups"), [g.id for g in part.groups], "group")
     for g_index, group in enumerate(part.groups):
-        problems += _check_group(framework, doc, group, (*part_loc, "groups", g_index))
+        problems += _check_group(doc, group, (*part_loc, "groups", g_index), scope)
     return problems
 
 
@@ -360,9 +430,7 @@ def _own_codes(owner: Owner) -> list[str]:
     return [] if owner.vocabulary is not None else [c.id for c in owner.codes]
 
 
-def _check_group(
-    framework: Framework, doc: SourceDocument, group: Group, loc: Loc
-) -> list[Diagnostic]:
+def _check_group(doc: SourceDocument, group: Group, loc: Loc, scope: _Scope) -> list[Diagnostic]:
     problems = _duplicates(doc, (*loc, "codes"), _own_codes(group), "code")
     problems += _check_codes(doc, group, loc)
     if group.kind in ("single", "multi", "records", "bool", "text") and (
@@ -372,14 +440,14 @@ def _check_group(
             problem(doc, (*loc, "kind"), "framework-invalid-option", "range-kind", kind=group.kind)
         )
     problems += _check_range(doc, group.min, group.max, loc)
-    if group.only_with is not None and framework.code(group.only_with) is None:
-        known = [g.path for _p, g in framework.groups()] + [p for p, _c in framework.code_paths()]
+    if group.only_with is not None and group.only_with not in scope.codes:
+        known = scope.paths
         problems.append(
             problem(
                 doc,
                 (*loc, "only_with"),
                 "framework-unknown-reference",
-                "only-with",
+                "only-with" if scope.key == "parts" else "only-with-study",
                 reference=group.only_with,
                 suggestion=did_you_mean(group.only_with, known),
             )

@@ -32,6 +32,7 @@ _WRONG_TYPE_EXPECTED = {
     "literal_error": "one of the allowed values",
 }
 
+_UNION_TAGS = {"float", "int", "str", "bool"}
 _YAML11_BOOLS = {"yes", "no", "on", "off", "y", "n"}
 _BOUND_WORDS = {"ge": "at least", "le": "at most", "gt": "more than", "lt": "less than"}
 _RANGE_TYPES = {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}
@@ -115,6 +116,8 @@ def _one(
         return doc.diagnostic(loc, f"{rule_prefix}{rule}", message, hint, key=key)
 
     loc = clean_loc(item["loc"])
+    while loc and loc[-1] in _UNION_TAGS and loc not in doc.value_positions:
+        loc = loc[:-1]  # a member of a union (a number is float | int), not a key of the file
     if len(loc) > 1 and loc[-1] in ("code", "value") and loc not in doc.value_positions:
         loc = loc[:-1]  # the plain form: the value stands where the item does
     kind: str = item["type"]

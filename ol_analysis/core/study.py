@@ -1,34 +1,41 @@
-"""Loading a study: the framework, then every case file, collecting all problems in one run."""
+"""Loading a study: the framework, then every case file and ``study.yaml`` (the study-level
+findings, when there is one), collecting all problems in one run."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
 from ol_analysis.core.casemodel import CaseModels
-from ol_analysis.core.framework import Framework, load_framework
+from ol_analysis.core.framework import Framework, Group, load_framework
 from ol_analysis.core.review_checks import check_review
-from ol_analysis.core.validate import case_id_of, validate_document
+from ol_analysis.core.validate import START_HINTS, case_id_of, validate_document
 from ol_analysis.core.yamlsource import SourceDocument, read_yaml
 from ol_analysis.diagnostics import Diagnostic, has_errors, sort_unique
 from ol_analysis.errors import FrameworkError, StudyError, UsageError
 
 CASE_SUFFIXES = (".yaml", ".yml")
+STUDY_FILE = "study.yaml"
 
 
 @dataclass(frozen=True)
 class Case:
-    """One validated case: its model plus accessors by dotted group path."""
+    """One validated case: its model plus accessors by dotted group path.
+
+    The study-level findings (``study.yaml``) are read into the same class: ``Study.findings``.
+    """
 
     id: str
     path: str
     model: BaseModel
     document: SourceDocument | None = field(default=None, compare=False, repr=False)
     """The parsed file with source positions, for checks that report at a line."""
+    framework: Framework | None = field(default=None, compare=False, repr=False)
+    """The codebook the document was checked against (for :meth:`lookup` by record key)."""
 
     @property
     def title(self) -> str:
@@ -64,15 +71,71 @@ class Case:
         value = self.value(group_path)
         return getattr(value, "value", None) if value is not None else None
 
+    def lookup(self, path: str) -> Any:
+        """What a dotted path names; raises :class:`LookupError` when nothing is coded there.
+
+        - ``part.group``: a single group's code, a multi group's codes, a bool/integer/number/
+          text group's value, a records group's records;
+        - ``part.group.field``: a field's values over the records that have it;
+        - ``part.group.KEY`` and ``part.group.KEY.field``: the record whose key code (its first
+          coded key field) is ``KEY``, or one of its fields (``costs.cost_periods.billing.start``);
+        - ``part.group.code``: True when a single or multi group codes it.
+        """
+        steps = path.split(".")
+        group_path, rest = ".".join(steps[:2]), steps[2:]
+        value = self.value(group_path) if len(steps) >= 2 else None
+        found = _lookup(value, rest, self._group(group_path)) if value is not None else None
+        if found is None or found == []:
+            raise LookupError(path)
+        return found
+
+    def _group(self, group_path: str) -> Group | None:
+        if self.framework is None:
+            return None
+        return self.framework.group(group_path) or self.framework.study_group(group_path)
+
+
+def _lookup(value: Any, rest: list[str], group: Group | None) -> Any:
+    items = value if isinstance(value, list) else [value]
+    codes = [item.code for item in items if hasattr(item, "code")]
+    if not rest:
+        if isinstance(value, list):
+            return codes if len(codes) == len(items) else list(value)
+        return value.code if hasattr(value, "code") else getattr(value, "value", None)
+    head, *tail = rest
+    if codes and not tail:
+        return True if head in codes else None
+    if group is None or group.kind != "records" or len(tail) > 1:
+        return None
+    if not tail and group.field(head) is not None:
+        return [v for v in (getattr(r, head, None) for r in items) if v is not None]
+    key = group.row_field
+    if key is None:
+        return None
+
+    def keyed(record: Any) -> bool:
+        code = getattr(record, key.id, None)
+        return head in code if isinstance(code, list) else head == code
+
+    record = next((r for r in items if keyed(r)), None)
+    if record is None or not tail:
+        return record
+    return getattr(record, tail[0], None)
+
 
 @dataclass(frozen=True)
 class Study:
-    """A loaded, valid study: the framework and its cases by id, in id order."""
+    """A loaded, valid study: the framework and its cases by id, in id order.
+
+    ``findings`` is ``study.yaml``, the findings of the study as a whole (its ``study_parts``),
+    read like a case (``findings.scalar("costs.cost_unit")``); None when the study has none.
+    """
 
     framework: Framework
     cases: dict[str, Case]
     root: Path = Path(".")
     warnings: list[Diagnostic] = field(default_factory=list)
+    findings: Case | None = None
 
     def __iter__(self) -> Iterator[Case]:
         return iter(self.cases.values())
@@ -89,6 +152,7 @@ class StudyCheck:
     cases: dict[str, Case]
     diagnostics: list[Diagnostic]
     files_checked: int = 0
+    findings: Case | None = None
 
     @property
     def ok(self) -> bool:
@@ -111,11 +175,17 @@ RENDERED_SUFFIXES = (".md", ".html", ".json", ".txt", ".csv", ".svg")
 
 
 def study_text_files(framework_path: Path, cases_dir: Path, out_dir: Path) -> list[Path]:
-    """The files a privacy scan reads: the framework, the case files, rendered text outputs."""
+    """The files a privacy scan reads: the framework, ``study.yaml``, the case files, rendered
+    text outputs."""
     if not framework_path.is_file():
         what = "is a folder, not a file" if framework_path.is_dir() else "not found"
         raise UsageError(f"framework file {what}: {display_path(framework_path)}")
-    files = [framework_path, *case_files(cases_dir)]
+    study_file = framework_path.parent / STUDY_FILE
+    files = [
+        framework_path,
+        *([study_file] if study_file.is_file() else []),
+        *case_files(cases_dir),
+    ]
     if out_dir.is_dir():
         files += sorted(
             p for p in out_dir.rglob("*") if p.suffix in RENDERED_SUFFIXES and p.is_file()
@@ -130,9 +200,13 @@ def check_study(
     *,
     keep_cases: bool = True,
     strict: bool = False,
+    study_file: Path | None = None,
 ) -> StudyCheck:
-    """Check the framework, then the given case files (default: all in ``cases_dir``).
+    """Check the framework, then the given case files (default: all in ``cases_dir``, and
+    ``study.yaml`` beside the framework when there is one).
 
+    ``study_file`` is where ``study.yaml`` is (default: beside the framework); among ``files``
+    it, or a ``study.yaml`` outside the cases folder, is checked as the study-level findings.
     ``strict`` adds the review checks of :mod:`ol_analysis.core.review_checks` (open comments
     in final cases, comment paths the framework lacks).
 
@@ -143,13 +217,55 @@ def check_study(
         framework = load_framework(framework_path, display_path(framework_path))
     except FrameworkError as error:
         return StudyCheck(None, {}, sort_unique(error.diagnostics))
+    study_path = study_file if study_file is not None else framework_path.parent / STUDY_FILE
     if files is None:
         files = case_files(cases_dir)
+        study_files = [study_path] if study_path.is_file() else []
+    else:
+        study_files = [f for f in files if _is_study_file(f, study_path, cases_dir)]
+        files = [f for f in files if f not in study_files]
     models = CaseModels(framework)
     cases, diagnostics = check_cases(models, files, keep_cases=keep_cases or strict)
+    findings = None
+    for path in study_files:
+        findings, problems = check_study_file(framework, path)
+        diagnostics = sort_unique([*diagnostics, *problems])
     if strict:
         diagnostics = sort_unique([*diagnostics, *check_review(framework, cases.values())])
-    return StudyCheck(framework, cases, diagnostics, len(files))
+    return StudyCheck(framework, cases, diagnostics, len(files) + len(study_files), findings)
+
+
+def _study_hint(diagnostic: Diagnostic) -> Diagnostic:
+    """An empty study.yaml needs the study's findings, not a case scaffold: say so."""
+    if diagnostic.rule != "empty-file":
+        return diagnostic
+    return replace(diagnostic, hint=START_HINTS["study"])
+
+
+def _is_study_file(file: Path, study_path: Path, cases_dir: Path) -> bool:
+    if file.name != STUDY_FILE:
+        return False
+    where = file.resolve()
+    return where == study_path.resolve() or where.parent != cases_dir.resolve()
+
+
+def check_study_file(framework: Framework, path: Path) -> tuple[Case | None, list[Diagnostic]]:
+    """Check ``study.yaml`` against the framework's study parts, as a case file is checked
+    against its parts; the findings (None when invalid) and every problem found."""
+    shown = display_path(path)
+    if not path.is_file():
+        what = "a folder, not a file" if path.is_dir() else "no such file"
+        return None, [Diagnostic(shown, 1, 1, "unreadable", what, None)]
+    doc, problems = read_yaml(path, shown)
+    if doc is None:
+        return None, [_study_hint(d) for d in problems]
+    model, more = validate_document(doc, CaseModels(framework, scope="study"))
+    problems = [*problems, *more]
+    if model is None or has_errors(problems):
+        return None, sort_unique(problems)
+    document = SourceDocument(shown, None, file=path)
+    findings = Case(str(case_id_of(doc.data)), shown, model, document, framework)
+    return findings, sort_unique(problems)
 
 
 def check_cases(
@@ -202,16 +318,21 @@ def load_study(
     """Load and validate a study; raises :class:`StudyError` listing every problem.
 
     ``cases`` is a folder (default ``<folder>/cases``) or a list of case files.
+    ``study.yaml`` beside the framework, when there is one, is read into
+    :attr:`Study.findings`.
     """
     root = Path(folder)
     framework_path = Path(framework) if framework is not None else root / "framework.yaml"
     cases_dir = root / "cases"
+    study_file = framework_path.parent / STUDY_FILE
     files: list[Path] | None = None
     if isinstance(cases, str | Path):
         cases_dir = Path(cases)
     elif cases is not None:
         files = [Path(p) for p in cases]
-    check = check_study(framework_path, files, cases_dir)
+        if study_file.is_file():
+            files.append(study_file)
+    check = check_study(framework_path, files, cases_dir, study_file=study_file)
     if not check.ok or check.framework is None:
         raise StudyError(check.diagnostics)
-    return Study(check.framework, check.cases, root, check.diagnostics)
+    return Study(check.framework, check.cases, root, check.diagnostics, check.findings)

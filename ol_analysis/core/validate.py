@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ol_analysis.core.casemodel import CASE_ID_PATTERN, CaseModels
-from ol_analysis.core.framework import Framework, Group
+from ol_analysis.core.framework import Group
 from ol_analysis.core.pydantic_errors import to_diagnostics
 from ol_analysis.core.yamlsource import SourceDocument, source_text
 from ol_analysis.diagnostics import Diagnostic
@@ -23,15 +23,19 @@ from ol_analysis.diagnostics import Diagnostic
 def validate_document(
     doc: SourceDocument, models: CaseModels, file_path: Path | None = None
 ) -> tuple[BaseModel | None, list[Diagnostic]]:
-    """The validated case model (None when invalid) and every problem found."""
+    """The validated case model (None when invalid) and every problem found.
+
+    ``models`` may be the study scope's (:class:`CaseModels` with ``scope="study"``): then the
+    document is ``study.yaml``, checked the same way against the study parts.
+    """
     if not isinstance(doc.data, dict):
         kind = "a list" if isinstance(doc.data, list) else "a single value"
         return None, [
             doc.diagnostic(
                 (),
                 "not-a-mapping",
-                f"a case file must be a mapping of keys, found {kind}",
-                "start from 'ol-analysis new ID --title TITLE'",
+                f"{models.document_name} must be a mapping of keys, found {kind}",
+                START_HINTS[models.scope],
             )
         ]
     problems: list[Diagnostic] = []
@@ -40,10 +44,16 @@ def validate_document(
         model = models.case.model_validate(doc.data)
     except ValidationError as error:
         problems += to_diagnostics(error, doc, models.case)
-    problems += _rule_checks(doc, models.framework)
+    problems += _rule_checks(doc, models)
     if file_path is not None:
         problems += _check_id(doc, file_path)
     return (model if not problems else None), problems
+
+
+START_HINTS = {
+    "case": "start from 'ol-analysis new ID --title TITLE'",
+    "study": "write 'id:', 'title:' and one key per study part of framework.yaml",
+}
 
 
 def case_id_of(data: Any) -> str | None:
@@ -70,10 +80,10 @@ def _check_id(doc: SourceDocument, file_path: Path) -> list[Diagnostic]:
     return []
 
 
-def _rule_checks(doc: SourceDocument, framework: Framework) -> list[Diagnostic]:
+def _rule_checks(doc: SourceDocument, models: CaseModels) -> list[Diagnostic]:
     problems: list[Diagnostic] = []
-    coded = _coded_paths(doc.data, framework)
-    for part, group in framework.groups():
+    coded = _coded_paths(doc.data, models)
+    for part, group in models.groups():
         value = _get(doc.data, part.id, group.id)
         if value is None:
             continue
@@ -107,10 +117,10 @@ def _code_of(item: Any) -> str | None:
     return source_text(value)
 
 
-def _coded_paths(data: Any, framework: Framework) -> set[str]:
+def _coded_paths(data: Any, models: CaseModels) -> set[str]:
     """Dotted paths of the single and multi codes a raw case document codes."""
     paths: set[str] = set()
-    for part, group in framework.groups():
+    for part, group in models.groups():
         value = _get(data, part.id, group.id)
         items = value if isinstance(value, list) else [value] if value is not None else []
         if group.is_coded:

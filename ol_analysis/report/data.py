@@ -200,7 +200,11 @@ class ReportData:
         return queries.records_per_case(self.study, group_path, where)
 
     def distinct(self, field_path: str, **where: Any) -> queries.Distinct:
-        """The distinct values of a record field across the cases, each with its cases."""
+        """The distinct values of a record field across the cases, each with its cases (of a
+        single or multi group: its codes that cases have)."""
+        group = self.framework.group(field_path)
+        if group is not None and group.is_coded and not where:
+            return queries.distinct_codes(self.study, field_path)
         return queries.distinct(self.study, field_path, where)
 
     def quantifier(self, count: Count) -> str:
