@@ -14,6 +14,7 @@ from ol_analysis.core.casemodel import CaseModels
 from ol_analysis.core.framework import Framework, Group, load_framework
 from ol_analysis.core.review_checks import check_review
 from ol_analysis.core.validate import START_HINTS, case_id_of, validate_document
+from ol_analysis.core.values import as_list
 from ol_analysis.core.yamlsource import SourceDocument, read_yaml
 from ol_analysis.diagnostics import Diagnostic, has_errors, sort_unique
 from ol_analysis.errors import FrameworkError, StudyError, UsageError
@@ -57,10 +58,7 @@ class Case:
 
     def items(self, group_path: str) -> list[Any]:
         """The coded items of a group as a list (a single group gives at most one)."""
-        value = self.value(group_path)
-        if value is None:
-            return []
-        return list(value) if isinstance(value, list) else [value]
+        return as_list(self.value(group_path))
 
     def codes(self, group_path: str) -> list[str]:
         """The code ids of a single or multi group, in file order."""
@@ -96,7 +94,7 @@ class Case:
 
 
 def _lookup(value: Any, rest: list[str], group: Group | None) -> Any:
-    items = value if isinstance(value, list) else [value]
+    items = as_list(value)
     codes = [item.code for item in items if hasattr(item, "code")]
     if not rest:
         if isinstance(value, list):
@@ -113,11 +111,7 @@ def _lookup(value: Any, rest: list[str], group: Group | None) -> Any:
     if key is None:
         return None
 
-    def keyed(record: Any) -> bool:
-        code = getattr(record, key.id, None)
-        return head in code if isinstance(code, list) else head == code
-
-    record = next((r for r in items if keyed(r)), None)
+    record = next((r for r in items if head in as_list(getattr(r, key.id, None))), None)
     if record is None or not tail:
         return record
     return getattr(record, tail[0], None)

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 from ol_analysis.core.casemodel import CASE_ID_PATTERN, CaseModels
 from ol_analysis.core.framework import Group
 from ol_analysis.core.pydantic_errors import to_diagnostics
+from ol_analysis.core.values import as_list
 from ol_analysis.core.yamlsource import SourceDocument, source_text
 from ol_analysis.diagnostics import Diagnostic
 
@@ -122,7 +123,7 @@ def _coded_paths(data: Any, models: CaseModels) -> set[str]:
     paths: set[str] = set()
     for part, group in models.groups():
         value = _get(data, part.id, group.id)
-        items = value if isinstance(value, list) else [value] if value is not None else []
+        items = as_list(value)
         if group.is_coded:
             paths.update(f"{group.path}.{code}" for code in map(_code_of, items) if code)
     return paths
