@@ -625,6 +625,9 @@ class _Writer:
         self.inline(self.document.add_paragraph(style=style), inline)
 
     def list(self, node: SyntaxTreeNode, depth: int) -> None:
+        if node.type == "ordered_list":
+            self.numbered_list(node, depth)
+            return
         base = LIST_STYLES[node.type]
         style = base if depth == 1 else f"{base} {min(depth, 3)}"
         for item in node.children:
@@ -633,6 +636,27 @@ class _Writer:
                     self.paragraph(child, style)
                 else:
                     self.block(child, depth)
+
+    def numbered_list(self, node: SyntaxTreeNode, depth: int) -> None:
+        """An ordered list with its own numbers, written out ("1.", "2.", … from the list's
+        start), on a hanging indent wide enough for two digits. Word's List Number style would
+        continue one numbering through every list of the document and set "10." against the
+        text."""
+        from docx.shared import Cm
+
+        start = int(str(node.attrs.get("start", 1) or 1))
+        for number, item in enumerate(node.children, start=start):
+            for index, child in enumerate(item.children):
+                if index > 0 or child.type != "paragraph":
+                    self.block(child, depth + 1)
+                    continue
+                paragraph = self.document.add_paragraph(style="List Number")
+                numbering = paragraph.paragraph_format
+                numbering.left_indent = Cm(0.9 * depth)
+                numbering.first_line_indent = Cm(-0.9)
+                _no_auto_number(paragraph)
+                paragraph.add_run(f"{number}.\t")
+                self.inline(paragraph, child.children[0] if child.children else None)
 
     def table(self, node: SyntaxTreeNode) -> None:
         """A Markdown table as one or more Word tables laid out by :func:`plan_table`."""
@@ -737,6 +761,25 @@ class _Writer:
     def inline(self, paragraph: Paragraph, node: SyntaxTreeNode | None, bold: bool = False) -> None:
         if node is not None:
             _runs(paragraph, node.children, _Style(bold=bold), self.notes)
+
+
+def _no_auto_number(paragraph: Paragraph) -> None:
+    """Switch off the style's automatic numbering for this paragraph (numId 0), keeping the
+    List Number style for its spacing and for readers that look for numbered lists."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    properties = paragraph._p.get_or_add_pPr()
+    numbering = OxmlElement("w:numPr")
+    for tag, value in (("w:ilvl", "0"), ("w:numId", "0")):
+        element = OxmlElement(tag)
+        element.set(qn("w:val"), value)
+        numbering.append(element)
+    style = properties.find(qn("w:pStyle"))
+    if style is None:
+        properties.insert(0, numbering)
+    else:
+        style.addnext(numbering)
 
 
 def _runs(

@@ -112,7 +112,7 @@ def test_inline_formatting_lists_and_quotes(study_build: Path) -> None:
     styles = {p.text: p.style.name for p in paragraphs}
     assert styles["een"] == "List Bullet"
     assert styles["sub"] == "List Bullet 2"
-    assert styles["eerst"] == "List Number"
+    assert styles["1.\teerst"] == "List Number"  # numbered in the text: every list from its start
     assert styles["een citaat"] == "Quote"
 
 
