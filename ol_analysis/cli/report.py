@@ -40,13 +40,14 @@ def build(
         typer.Option("--order-by", metavar="DOTTED.PATH", help="Order the cases in matrices."),
     ] = None,
     formats: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--format",
             metavar="LIST",
-            help="The outputs, comma-separated: md, html, figures, docx (the DOCX needs md).",
+            help=f"The outputs, comma-separated (default: all of {','.join(FORMATS)}; "
+            "the DOCX needs md).",
         ),
-    ] = ",".join(FORMATS),
+    ] = None,
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Draw every figure again (same bytes, slower).")
     ] = False,
@@ -73,7 +74,7 @@ def build(
             progress=progress,
             provenance=study_provenance(study, framework.parent),
             protected={"study folder": framework.parent, "cases": cases, "templates": templates},
-            formats=[f.strip() for f in formats.split(",") if f.strip()],
+            formats=[f.strip() for f in formats.split(",") if f.strip()] if formats else None,
             use_cache=not no_cache,
         )
     if study.warnings:

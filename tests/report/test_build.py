@@ -297,3 +297,12 @@ def test_progress_is_reported_step_by_step(study_copy: Path) -> None:
         "done",
     ]
     assert steps[-1][1:] == (6, 6)
+
+
+def test_build_format_picks_the_outputs(run_cli: Any, study_copy: Path, frozen: None) -> None:
+    result = run_cli(["build", "--format", "md,html"], cwd=study_copy)
+    assert result.exit_code == 0, result.stderr
+    built = {p.name for p in (study_copy / "build").iterdir()}
+    assert {"md", "html"} <= built and not {"figures", "docx"} & built
+    bad = run_cli(["build", "--format", "md,pdf"], cwd=study_copy)
+    assert bad.exit_code == 2 and "unknown output format" in bad.stderr
