@@ -8,7 +8,7 @@ Python change.
 from __future__ import annotations
 
 import typing
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
@@ -201,6 +201,19 @@ class RolesSpec(_Strict):
         )
 
 
+def _groups_of(parts: Iterable[Part]) -> Iterator[tuple[Part, Group]]:
+    for part in parts:
+        for group in part.groups:
+            yield part, group
+
+
+def _code_paths_of(groups: Iterable[tuple[Part, Group]]) -> Iterator[tuple[str, Code]]:
+    for _part, group in groups:
+        yield from ((code.path, code) for code in group.codes)
+        for field in group.fields:
+            yield from ((code.path, code) for code in field.codes)
+
+
 class Framework(_Strict):
     """The whole codebook. ``path`` lookups use dotted paths: ``part.group[.field].code``.
 
@@ -260,16 +273,11 @@ class Framework(_Strict):
         return self._groups.get(path) if path is not None else None
 
     def groups(self) -> Iterator[tuple[Part, Group]]:
-        for part in self.parts:
-            for group in part.groups:
-                yield part, group
+        return _groups_of(self.parts)
 
     def code_paths(self) -> Iterator[tuple[str, Code]]:
         """Every code of the framework with its dotted path, in framework order."""
-        for _part, group in self.groups():
-            yield from ((code.path, code) for code in group.codes)
-            for field in group.fields:
-                yield from ((code.path, code) for code in field.codes)
+        return _code_paths_of(self.groups())
 
     def code(self, path: str) -> Code | None:
         return next((code for code_path, code in self.code_paths() if code_path == path), None)
@@ -282,16 +290,11 @@ class Framework(_Strict):
         return self._study_groups.get(path) if path is not None else None
 
     def study_groups(self) -> Iterator[tuple[Part, Group]]:
-        for part in self.study_parts:
-            for group in part.groups:
-                yield part, group
+        return _groups_of(self.study_parts)
 
     def study_code_paths(self) -> Iterator[tuple[str, Code]]:
         """Every code of the study parts with its dotted path, in framework order."""
-        for _part, group in self.study_groups():
-            yield from ((code.path, code) for code in group.codes)
-            for field in group.fields:
-                yield from ((code.path, code) for code in field.codes)
+        return _code_paths_of(self.study_groups())
 
     def vocabulary_owner(self, path: str) -> Group | RecordField | None:
         """The group or record field a dotted path (without the code) names, in the case parts
