@@ -10,6 +10,7 @@ from typing import Any
 
 from ol_analysis.analysis.counts import Roles, freeze
 from ol_analysis.core.framework import Framework, Group, RecordField
+from ol_analysis.core.values import as_list
 from ol_analysis.report.types import (
     CaseView,
     FrameworkMatrix,
@@ -26,12 +27,6 @@ FALSE_MARK = "✗"
 
 def _mark(value: bool) -> str:
     return TRUE_MARK if value else FALSE_MARK
-
-
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return list(value) if isinstance(value, list) else [value]
 
 
 @dataclass(frozen=True)
@@ -171,7 +166,7 @@ def _field_text(record: Any, field: _Field) -> str | None:
     if value is None:
         return None
     if field.type in ("code", "codes"):
-        return ", ".join(field.labels.get(c, c) for c in _as_list(value))
+        return ", ".join(field.labels.get(c, c) for c in as_list(value))
     if field.type == "bool":
         return _mark(value)
     return str(value)
@@ -193,7 +188,7 @@ def _records_cell(records: list[Any], group: _Group) -> str:
     shown: list[str] = []
     if group.row is not None:
         row = next(f for f in group.fields if f.id == group.row)
-        ids = [c for r in records for c in _as_list(getattr(r, row.id, None))]
+        ids = [c for r in records for c in as_list(getattr(r, row.id, None))]
         shown = list(dict.fromkeys(row.labels.get(c, c) for c in ids))
     return f"{group.label} ({len(records)})" + (f": {', '.join(shown)}" if shown else "")
 

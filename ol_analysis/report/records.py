@@ -10,6 +10,7 @@ from typing import Any
 
 from ol_analysis.analysis.counts import Count, freeze
 from ol_analysis.core.framework import Group, RecordField
+from ol_analysis.core.values import as_list
 from ol_analysis.report.types import (
     FlagTally,
     NumberSummary,
@@ -23,10 +24,7 @@ FALSE_MARK = "✗"
 
 
 def _field_codes(record: Any, field: RecordField) -> list[str]:
-    value = getattr(record, field.id, None)
-    if value is None:
-        return []
-    return list(value) if isinstance(value, list) else [value]
+    return as_list(getattr(record, field.id, None))
 
 
 def _tallies(

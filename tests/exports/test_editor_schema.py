@@ -1,6 +1,9 @@
 """The generated JSON Schema, checked by a validator we did not write: ``check-jsonschema``.
 
-Why the case files are handed to it as JSON converted by our own reader: check-jsonschema
+The shipped case files are handed to it as they are: ``ol-analysis fmt`` writes every code id
+that a YAML 1.1 reader would take for a number (``"18_25"``) in quotes, so every reader agrees.
+Hand-written fixtures that are not in ``fmt``'s form are converted first, and here is why:
+check-jsonschema
 parses YAML with ruamel, which reads ``age_group: 18_25`` as the integer 1825 (it accepts
 underscores in numbers, a YAML 1.1 habit). Our file format is YAML 1.2 core schema, where
 ``18_25`` is the text an analyst typed, and so is the YAML language server in VS Code (the
@@ -17,6 +20,7 @@ import json
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -98,7 +102,23 @@ def test_a_missing_required_part_is_rejected(tmp_path: Path) -> None:
     assert result.returncode == 1 and "required" in result.stdout + result.stderr
 
 
-def test_why_the_yaml_is_converted_first(tmp_path: Path) -> None:
+def test_the_shipped_cases_pass_as_they_are(tmp_path: Path) -> None:
+    """No conversion step: the files an analyst commits, read by ruamel's YAML 1.1 rules."""
+    cases = sorted((REPO / "cases").glob("*.yaml"))
+    result = _check(_schema(REPO, tmp_path), cases)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_fmt_makes_a_case_pass_as_it_is(tmp_path: Path, run_cli: Any) -> None:
+    study = STUDIES["mini"]
+    copy = tmp_path / "study"
+    shutil.copytree(study, copy)
+    assert run_cli(["fmt"], cwd=copy).exit_code == 0
+    result = _check(_schema(copy, tmp_path), sorted((copy / "cases").glob("*.yaml")))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_why_unformatted_yaml_is_converted_first(tmp_path: Path) -> None:
     """check-jsonschema on the raw YAML reads 18_25 as 1825 (see the module docstring)."""
     study = STUDIES["mini"]
     raw = _check(_schema(study, tmp_path), [study / "cases" / "m01.yaml"])
