@@ -422,8 +422,7 @@ def quotes(
                 items = [
                     r
                     for r in items
-                    if wanted is True
-                    and getattr(r, field_id, None) is True
+                    if (wanted is True and getattr(r, field_id, None) is True)
                     or wanted in as_list(getattr(r, field_id, None))
                 ]
         for item in items:

@@ -139,7 +139,12 @@ def stats_tables(
     shown: list[RenderableType] = []
     for part in framework.parts:
         rows = [
-            (path.removeprefix(f"{part.id}."), _label(framework, path, lang), entry)
+            (
+                path.removeprefix(f"{part.id}."),
+                _label(framework, path, lang),
+                f"{entry['n']}/{n_cases}",
+                ", ".join(entry["cases"]),
+            )
             for path, entry in result["counts"].items()
             if path.startswith(f"{part.id}.") and (all_codes or entry["n"])
         ]
@@ -151,30 +156,20 @@ def stats_tables(
         if not rows and not values:
             continue
         title = part.label.get(lang)
-        natural = 13 + sum(
-            max((len(text) for text in column), default=0)
-            for column in zip(
-                *[
-                    (code, label, f"{e['n']}/{n_cases}", ", ".join(e["cases"]))
-                    for code, label, e in rows
-                ],
-                strict=False,
-            )
-        )
-        if natural <= width:
+        borders = 13  # the table's rules and padding around four columns
+        natural = borders + sum(max(map(len, column)) for column in zip(*rows, strict=True))
+        if not rows or natural <= width:
             table = Table(title=title, title_justify="left", show_lines=False)
             for column in ("code", "label"):
                 table.add_column(column)
             table.add_column("n", justify="right")
             table.add_column("cases")
-            for code, label, entry in rows:
-                table.add_row(code, label, f"{entry['n']}/{n_cases}", ", ".join(entry["cases"]))
+            for row in rows:
+                table.add_row(*row)
             shown.append(table)
         else:
             lines = [Text(title, style="bold")]
-            for code, label, entry in rows:
-                cases = ", ".join(entry["cases"])
-                lines.append(Text(f"  {code} ({label}): {entry['n']}/{n_cases}: {cases}"))
+            lines += [Text(f"  {code} ({label}): {n}: {cases}") for code, label, n, cases in rows]
             shown.append(Group(*lines))
         for code, label, per_case in values:
             listed = ", ".join(f"{case_id} {value}" for case_id, value in per_case.items())

@@ -7,10 +7,10 @@ Every filter takes the language it writes in; :func:`ol_analysis.report.render.m
 from __future__ import annotations
 
 import re
-from datetime import date
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Literal
 
 from babel.dates import format_date
@@ -175,7 +175,7 @@ class Output:
 
 def words(n: Any, lang: str) -> str:
     """A number in words: ``5`` → "vijf" / "five"; a mean is rounded first (3.9 → "vier")."""
-    return str(num2words(int(round(float(n))), lang=lang))
+    return str(num2words(round(float(n)), lang=lang))
 
 
 def month(value: Any, lang: str) -> str:

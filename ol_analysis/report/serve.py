@@ -140,7 +140,7 @@ class ReportServer:
         what = f" after a change to {', '.join(names[:3])}" if names else ""
         what += f" and {len(names) - 3} more" if len(names) > 3 else ""
         if self.state.version == 0:
-            pass
+            pass  # the first build is reported by whoever started the server
         elif error is None:
             self.log(f"built{what} in {seconds:.1f} s")
         else:

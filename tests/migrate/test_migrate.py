@@ -370,7 +370,7 @@ def test_template_lines_naming_a_renamed_path_are_listed(study: Path) -> None:
     chapter.write_text(
         "{{ data.count('course.outcomes.stability')|cases }}\n"
         "no mention here: course.outcomes.stability_plus\n"
-        "{{ data.counted(\"course.outcomes.stability\") }} and course.outcomes.relapse\n",
+        '{{ data.counted("course.outcomes.stability") }} and course.outcomes.relapse\n',
         encoding="utf-8",
     )
     migration = plan_migration(

@@ -147,7 +147,8 @@ def test_chapter_numbers_equal_stats(lang: str) -> None:
             assert (count.n, list(count.cases)) == (entry["n"], entry["cases"]), count.path
     noun = "casussen|casus" if lang == "nl" else "cases|case"
     of = "van" if lang == "nl" else "of"
-    phrase = re.compile(rf"(\d+) {of} (\d+) (?:{noun})(?:, waarvan \d+ afgeleid|, \d+ of them inferred)?(?: \(([^)]*)\))?")
+    inferred = r"(?:, waarvan \d+ afgeleid|, \d+ of them inferred)?"
+    phrase = re.compile(rf"(\d+) {of} (\d+) (?:{noun}){inferred}(?: \(([^)]*)\))?")
     seen = 0
     for chapter in chapters:
         for k, n, listed in phrase.findall(chapter.markdown):

@@ -220,10 +220,9 @@ def _keys(data: ReportData, names: list[str]) -> dict[str, str]:
     return keys
 
 
-_DRAWING: dict[str, Callable[[], Figure]] = {}
-"""The drawers of the figures being rendered, read by the worker processes (forked after it is
-set, so that the report data is shared rather than pickled)."""
-_PNG = True
+_DRAWING: dict[str, tuple[Callable[[], Figure], bool]] = {}
+"""Each figure being rendered: its drawer and whether it needs a PNG twin. Read by the worker
+processes, forked after it is set, so that the report data is shared rather than pickled."""
 
 
 def _draw(name: str) -> tuple[str, bytes, bytes | None]:
@@ -232,7 +231,8 @@ def _draw(name: str) -> tuple[str, bytes, bytes | None]:
     with matplotlib.rc_context(
         {"svg.hashsalt": "ol-analysis", "svg.fonttype": "none", "font.family": "DejaVu Sans"}
     ):
-        svg, png_bytes = _encode(_DRAWING[name](), _needs_png(name, _PNG))
+        draw, png = _DRAWING[name]
+        svg, png_bytes = _encode(draw(), png)
     return name, svg, png_bytes
 
 
@@ -258,7 +258,6 @@ def render_figures(
     With a ``cache``, a figure whose inputs have not changed is taken from it instead of being
     drawn; the figures left to draw are drawn on ``workers`` processes.
     """
-    global _PNG
     drawers = _drawers(data)
     titles = figure_titles(data)
     keys = _keys(data, [name for name, _d in drawers]) if cache is not None else {}
@@ -269,8 +268,7 @@ def render_figures(
             found[name] = hit
     missing = [name for name, _d in drawers if name not in found]
     _DRAWING.clear()
-    _DRAWING.update(drawers)
-    _PNG = png
+    _DRAWING.update((name, (draw, _needs_png(name, png))) for name, draw in drawers)
     try:
         drawn = _draw_all(missing, workers)
     finally:
