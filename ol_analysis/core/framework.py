@@ -25,6 +25,7 @@ from ol_analysis.core.framework_checks import (
     resolve_vocabularies,
     wording,
 )
+from ol_analysis.core.qca_checks import check_qca
 from ol_analysis.core.yamlsource import SourceDocument, read_yaml
 from ol_analysis.diagnostics import Diagnostic, sort_unique
 from ol_analysis.errors import FrameworkError, UsageError
@@ -201,6 +202,40 @@ class RolesSpec(_Strict):
         )
 
 
+QcaRule = Literal["present", "true", "at_least", "at_most"]
+
+
+class QcaSet(_Strict):
+    """One calibrated crisp set of the ``qca:`` block, a condition or an outcome: a case is in
+    the set when the code at ``path`` is present, the bool is true, or the integer is at least
+    or at most ``threshold``. Checked by :mod:`ol_analysis.core.qca_checks`."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    path: str
+    rule: QcaRule
+    threshold: int | None = None
+    label: Label | None = None
+    rationale: str = Field(min_length=1)
+
+
+class QcaDefaults(_Strict):
+    """What ``ol-analysis qca`` analyses when given no ``--outcome`` or ``--conditions``."""
+
+    outcome: str | None = None
+    conditions: list[str] = []
+
+
+class QcaSpec(_Strict):
+    """The ``qca:`` block: named conditions and outcomes with their calibration rules."""
+
+    defaults: QcaDefaults = Field(default_factory=QcaDefaults)
+    conditions: list[QcaSet] = []
+    outcomes: list[QcaSet] = []
+
+    def find(self, set_id: str) -> QcaSet | None:
+        return next((s for s in (*self.conditions, *self.outcomes) if s.id == set_id), None)
+
+
 def _groups_of(parts: Iterable[Part]) -> Iterator[tuple[Part, Group]]:
     for part in parts:
         for group in part.groups:
@@ -227,6 +262,7 @@ class Framework(_Strict):
     parts: list[Part]
     study_parts: list[Part] = []
     roles_spec: RolesSpec | None = Field(default=None, alias="roles")
+    qca: QcaSpec | None = None
     _groups: dict[str, Group] = PrivateAttr(default_factory=dict)
     _study_groups: dict[str, Group] = PrivateAttr(default_factory=dict)
     _source: str = PrivateAttr(default="framework.yaml")
@@ -356,4 +392,4 @@ def framework_from_document(doc: SourceDocument) -> tuple[Framework | None, list
         return None, model_problems(error, doc, Framework)
     links, problems = resolve_vocabularies(framework, doc)
     framework._adopt_vocabularies(links)
-    return framework, [*problems, *check_framework(framework, doc)]
+    return framework, [*problems, *check_framework(framework, doc), *check_qca(framework, doc)]
