@@ -9,6 +9,7 @@ not a date of birth. Findings are shown masked, so that a CI log does not repeat
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,10 +17,30 @@ from pathlib import Path
 from ol_analysis.diagnostics import Diagnostic
 from ol_analysis.errors import UsageError
 
-_BSN = re.compile(r"(?<![\d.\-])(\d{4}[. ]?\d{2}[. ]?\d{3}|\d{9})(?![\d\-]|\.\d)")
+# Nine digits, or grouped as people write them: 1234.56.782, 111 222 333, 123 45 67 82 (one
+# separator throughout, so that a row of numbers in a table is not joined into one).
+_BSN = re.compile(
+    r"(?<![\d.\-])(\d{9}|\d{4}([. ])\d{2}\2\d{3}|\d{3}([. ])\d{3}\3\d{3}"
+    r"|\d{3}([. ])\d{2}\4\d{2}\4\d{2})(?![\d\-]|[. ]\d)"
+)
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
 _PHONE = re.compile(r"(?<![\w+])(?:\+31|0031|0)(?:[\s\-]?\(?0?\)?[\s\-]?\d){9}(?!\d)")
 _POSTCODE = re.compile(r"(?<![\w-])[1-9]\d{3} ?(?!SA|SD|SS)[A-Z]{2}(?![\w-])")
+# 9401ab, 9401 ab, 9401 Ab: lower or mixed case; with a space only when the letters are no
+# common two-letter word ("in 2019 is"), and never a year followed by a word.
+_POSTCODE_LOWER = re.compile(r"(?<![\w#-])([1-9]\d{3})( ?)([a-zA-Z]{2})(?![\w-])")
+_TWO_LETTER_WORDS = frozenset(
+    "al an as at be bv by de do dr en er ga go ha he hi ik in is it je ja la me mr my na "
+    "no nu of oh ok om on op or pm so te to up us we ze zo".split()
+)
+_STREET_SUFFIXES = (
+    "straat|str\\.|weg|laan|plein|gracht|kade|singel|dijk|steeg|pad|hof|dreef|markt|park|"
+    "wal|allee|brink|esch"
+)
+_STREET = re.compile(
+    rf"(?<![\w-])((?:[A-Z][\w'-]*\s)?[A-Za-zÀ-ÿ][a-zà-ÿ'-]+(?:{_STREET_SUFFIXES}))\s+"
+    r"(\d{1,4})(?:\s?[a-zA-Z](?![\w-])|-\d{1,4})?(?![\d,.]\d|\w|\s?%)",
+)
 _IBAN = re.compile(
     r"(?<![A-Z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?(?![A-Z0-9])"
 )
@@ -31,10 +52,12 @@ _MONTHS = (
 _DATE = (
     r"(?:\d{1,2}[-/.]\d{1,2}[-/.](?:19|20)\d{2}"
     r"|(?:19|20)\d{2}-\d{2}-\d{2}"
+    r"|(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}(?!\d)"
     rf"|\d{{1,2}} (?:{_MONTHS})\.? (?:19|20)\d{{2}})"
 )
 _BIRTH = re.compile(
-    rf"\b(?:geboren|geb\.|geboortedatum|born|date of birth|dob)(?!\w)[^\n\d]{{0,20}}({_DATE})",
+    rf"\b(?:geboren|geb\.?\s?datum|geb\.|geboortedatum|born|date of birth|d\.?o\.?b\.?)(?!\w)"
+    rf"[^\n\d]{{0,20}}({_DATE})",
     re.IGNORECASE,
 )
 
@@ -82,41 +105,135 @@ def mask(text: str) -> str:
     return f"{text[:2]}{'*' * (len(text) - 3)}{text[-1]}"
 
 
-def _candidates(
-    line: str, deny_names: Sequence[re.Pattern[str]]
-) -> Iterator[tuple[str, re.Match[str], int]]:
-    """(kind, match, group) in order of precedence: an IBAN's digits are no phone number."""
+def fold(text: str) -> tuple[str, list[int]]:
+    """``text`` case-folded and without accents (NFKD, combining marks dropped), and for each
+    character of the result the index of the character it came from: "Tinéke" finds "Tineke"."""
+    folded: list[str] = []
+    origin: list[int] = []
+    for index, char in enumerate(text):
+        plain = "".join(
+            c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)
+        ).casefold()
+        folded.append(plain)
+        origin.extend([index] * len(plain))
+    return "".join(folded), origin
+
+
+def name_patterns(deny_names: Iterable[str]) -> list[re.Pattern[str]]:
+    """One pattern per deny-listed name, folded like the text, any run of spaces between words."""
+    patterns = []
+    for name in deny_names:
+        words = fold(name)[0].split()
+        if words:
+            body = r"\s+".join(re.escape(word) for word in words)
+            patterns.append(re.compile(rf"(?<!\w){body}(?!\w)"))
+    return patterns
+
+
+Span = tuple[str, int, int]
+"""(kind, start, end) of one candidate in a line."""
+
+
+def _name_spans(line: str, deny_names: Sequence[re.Pattern[str]]) -> Iterator[Span]:
+    if not deny_names:
+        return
+    folded, origin = fold(line)
+    for pattern in deny_names:
+        for match in pattern.finditer(folded):
+            if match.end() > match.start():
+                yield "name", origin[match.start()], origin[match.end() - 1] + 1
+
+
+def _postcode_spans(line: str) -> Iterator[Span]:
+    for match in _POSTCODE.finditer(line):
+        yield "postcode", *match.span()
+    for match in _POSTCODE_LOWER.finditer(line):
+        digits, space, letters = match.groups()
+        if letters.isupper() or letters.upper() in ("SA", "SD", "SS"):
+            continue  # upper case: the strict pattern's
+        if space and (letters.lower() in _TWO_LETTER_WORDS or digits[:2] in ("19", "20")):
+            continue
+        yield "postcode", *match.span()
+
+
+def _candidates(line: str, deny_names: Sequence[re.Pattern[str]]) -> Iterator[Span]:
+    """Candidates in order of precedence: an IBAN's digits are no phone number."""
     for match in _IBAN.finditer(line):
         if iban_valid(match[0]):
-            yield "iban", match, 0
+            yield "iban", *match.span()
     for match in _EMAIL.finditer(line):
-        yield "email", match, 0
+        yield "email", *match.span()
     for match in _BSN.finditer(line):
         if eleven_test(re.sub(r"\D", "", match[1])):
-            yield "bsn", match, 1
+            yield "bsn", *match.span(1)
     for match in _BIRTH.finditer(line):
-        yield "birthdate", match, 1
+        yield "birthdate", *match.span(1)
     for match in _PHONE.finditer(line):
         digits = _phone_digits(match[0])
         if len(digits) == 9 and digits[0] != "0":
-            yield "phone", match, 0
-    for match in _POSTCODE.finditer(line):
-        yield "postcode", match, 0
-    for pattern in deny_names:
-        for match in pattern.finditer(line):
-            yield "name", match, 0
+            yield "phone", *match.span()
+    yield from _postcode_spans(line)
+    for match in _STREET.finditer(line):
+        yield "address", *match.span()
+    yield from _name_spans(line, deny_names)
 
 
 def _findings(line: str, deny_names: Sequence[re.Pattern[str]]) -> list[tuple[str, int, str]]:
     taken: list[tuple[int, int]] = []
     found = []
-    for kind, match, group in _candidates(line, deny_names):
-        start, end = match.span(group)
+    for kind, start, end in _candidates(line, deny_names):
         if any(start < t_end and t_start < end for t_start, t_end in taken):
             continue
         taken.append((start, end))
-        found.append((kind, start, match[group]))
+        found.append((kind, start, line[start:end]))
     return sorted(found, key=lambda item: item[1])
+
+
+# Who coded or commented: pseudonymous handles (analyst-a1), never a person's name.
+_AUTHOR = re.compile(
+    r"^\s*(?:-\s+)?(?:author|reviewer|decided_by|accepted_by)\s*:\s*(?P<value>[^#\s][^#]*?)\s*(?:#.*)?$"
+)
+_ANALYSTS = re.compile(r"^(?P<indent>\s*)analysts\s*:\s*(?P<rest>[^#]*?)\s*(?:#.*)?$")
+_ITEM = re.compile(r"^(?P<indent>\s*)-\s+(?P<value>[^#\s][^#]*?)\s*(?:#.*)?$")
+
+
+def looks_like_a_name(value: str) -> bool:
+    """Two or more words, or one capitalised word ("Marieke"): not a handle like analyst-a1."""
+    value = value.strip().strip("'\"")
+    if "@" in value:
+        return False  # an e-mail address: the e-mail rule reports it
+    words = re.findall(r"[^\W\d_]+", value)
+    return bool(re.search(r"[^\W\d_]\s+[^\W\d_]", value)) or (
+        len(words) == 1 and value == words[0] and value[:1].isupper() and value[1:].islower()
+    )
+
+
+def handle_spans(lines: Sequence[str]) -> Iterator[tuple[int, int, str]]:
+    """(line index, column, value) of every analyst or author that is not a pseudonymous handle."""
+    block: int | None = None  # indent of an open ``analysts:`` block
+    for number, line in enumerate(lines):
+        item = _ITEM.match(line)
+        if block is not None and item and len(item["indent"]) >= block:
+            values = [(item.start("value"), item["value"])]
+        else:
+            block = None
+            values = []
+            analysts = _ANALYSTS.match(line)
+            author = _AUTHOR.match(line)
+            if author:
+                values = [(author.start("value"), author["value"])]
+            elif analysts and analysts["rest"].startswith("["):
+                rest_at = analysts.start("rest")
+                values = [
+                    (rest_at + m.start(1), m[1])
+                    for m in re.finditer(r"([^,\[\]]+?)\s*(?=[,\]])", analysts["rest"])
+                ]
+                values = [(c + len(v) - len(v.lstrip()), v.strip()) for c, v in values]
+            elif analysts and not analysts["rest"]:
+                block = len(analysts["indent"])
+        for column, value in values:
+            if looks_like_a_name(value):
+                yield number, column, value.strip("'\"")
 
 
 _WHAT = {
@@ -126,8 +243,28 @@ _WHAT = {
     "postcode": "a Dutch postcode",
     "iban": "a bank account number (IBAN, passes mod-97)",
     "birthdate": "a date of birth",
+    "address": "a street address",
     "name": "a name from the deny-list",
+    "analyst-name": "a person's name where a pseudonymous handle belongs (analysts, authors)",
+    "person-name": "a person's name (found by deduce)",
 }
+
+
+def line_findings(
+    lines: Sequence[str], deny_names: Sequence[re.Pattern[str]]
+) -> Iterator[tuple[int, int, str, str]]:
+    """(line index, column index, kind, found text) of every finding, line by line."""
+    handles: dict[int, list[tuple[int, str]]] = {}
+    for number, column, value in handle_spans(lines):
+        handles.setdefault(number, []).append((column, value))
+    for number, line in enumerate(lines):
+        found = _findings(line, deny_names)
+        taken = [(column, column + len(text)) for _, column, text in found]
+        for column, value in handles.get(number, []):
+            if not any(column < end and start < column + len(value) for start, end in taken):
+                found.append(("analyst-name", column, value))
+        for kind, column, text in sorted(found, key=lambda item: item[1]):
+            yield number, column, kind, text
 
 
 def scan_text(
@@ -136,31 +273,30 @@ def scan_text(
     *,
     deny_names: Iterable[str] = (),
     allowed: Iterable[Allowed] = (),
+    part: str = "",
 ) -> list[Diagnostic]:
-    """Every finding in ``text``, located at its line and column."""
-    patterns = [
-        re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE)
-        for name in deny_names
-        if name.strip()
-    ]
+    """Every finding in ``text``, located at its line and column; ``part`` names where in a
+    document the text stands ("table 2, row 3"), for formats whose lines are not the file's."""
+    patterns = name_patterns(deny_names)
     allow = {(a.rule, a.text) for a in allowed}
     problems = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        for kind, column, found in _findings(line, patterns):
-            rule = f"privacy-{kind}"
-            if (rule, found) in allow:
-                continue
-            problems.append(
-                Diagnostic(
-                    path,
-                    number,
-                    column + 1,
-                    rule,
-                    f"{_WHAT[kind]} ('{mask(found)}') must not be in a pseudonymised study",
-                    "remove or pseudonymise it; if it is not personal data, add it to the "
-                    "allow-list with a reason",
-                )
+    where = f" (in {part})" if part else ""
+    for index, column, kind, found in line_findings(text.splitlines(), patterns):
+        rule = f"privacy-{kind}"
+        if (rule, found) in allow:
+            continue
+        problems.append(
+            Diagnostic(
+                path,
+                index + 1,
+                column + 1,
+                rule,
+                f"{_WHAT[kind]} ('{mask(found)}'){where} must not be in a pseudonymised study",
+                "remove or pseudonymise it; if it is not personal data, add it to the "
+                "allow-list with a reason",
+                location=part,
             )
+        )
     return problems
 
 
