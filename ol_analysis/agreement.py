@@ -22,12 +22,20 @@ which a report should show as such. Malformed input — a programming error in t
 from __future__ import annotations
 
 import math
+import random
 from collections import Counter
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from itertools import accumulate
 from numbers import Real
 
-__all__ = ["LEVELS", "cohen_kappa", "krippendorff_alpha", "percent_agreement"]
+__all__ = [
+    "LEVELS",
+    "bootstrap_alpha",
+    "cohen_kappa",
+    "fleiss_kappa",
+    "krippendorff_alpha",
+    "percent_agreement",
+]
 
 LEVELS = ("nominal", "ordinal", "interval", "ratio")
 """Levels of measurement accepted by :func:`krippendorff_alpha`."""
@@ -242,3 +250,116 @@ _DIFFERENCE_FACTORIES: dict[str, Callable[[Mapping[Hashable, float]], Difference
     "interval": _interval,
     "ratio": _ratio,
 }
+
+
+# --- more than two coders, and the uncertainty of alpha ------------------------------------------
+
+
+def fleiss_kappa(data: Sequence[Sequence[Hashable]]) -> float:
+    """Fleiss' (1971) kappa for ``data[coder][unit]``: any number of coders, no missing values.
+
+    ``P_i = (sum_c n_ic**2 - m) / (m (m - 1))`` is the share of agreeing coder pairs in unit
+    ``i`` (``m`` coders, ``n_ic`` of them chose ``c``), ``P_e = sum_c p_c**2`` with ``p_c`` the
+    share of all values that are ``c``; ``kappa = (mean(P_i) - P_e) / (1 - P_e)``. With two coders
+    it differs from :func:`cohen_kappa`, which uses each coder's own label frequencies.
+
+    Returns ``float("nan")`` when ``P_e == 1`` (every value the same). Raises ValueError like
+    :func:`cohen_kappa` for fewer than two coders, unequal lengths, no units or ``None`` values.
+    """
+    _check_reliability_data(data)
+    if not data[0]:
+        raise ValueError("agreement needs at least one item, got none")
+    if any(_is_missing(value) for coder in data for value in coder):
+        raise ValueError("missing values are not allowed here; krippendorff_alpha handles them")
+    m = len(data)
+    units = list(zip(*data, strict=True))
+    totals: Counter[Hashable] = Counter()
+    observed = 0.0
+    for unit in units:
+        counts = Counter(unit)
+        totals.update(counts)
+        observed += (sum(n * n for n in counts.values()) - m) / (m * (m - 1))
+    p_o = observed / len(units)
+    p_e = sum((n / (m * len(units))) ** 2 for n in totals.values())
+    if math.isclose(p_e, 1.0):
+        return math.nan
+    return (p_o - p_e) / (1 - p_e)
+
+
+def bootstrap_alpha(
+    data: Sequence[Sequence[Hashable | None]],
+    *,
+    samples: int = 1000,
+    seed: int = 0,
+    confidence: float = 0.95,
+) -> tuple[float, float]:
+    """A percentile bootstrap confidence interval for nominal Krippendorff's alpha.
+
+    The units (the columns of ``data[coder][unit]``) with at least two pairable values are drawn
+    with replacement, as many as there are, ``samples`` times; alpha is computed on each
+    resample and the interval is the ``(1 - confidence) / 2`` and ``(1 + confidence) / 2``
+    quantiles of the defined values (linear interpolation). Resampling units keeps each unit's
+    values together, so it respects that the values of one unit are not independent.
+    Hayes and Krippendorff (2007, "Answering the call for a standard reliability measure for
+    coding data", *Communication Methods and Measures* 1(1), 77-89) introduced bootstrapping
+    alpha; their KALPHA macro resamples pairs of values within the coincidence matrix instead
+    of units, so its intervals can differ somewhat from these.
+
+    The same ``seed`` gives the same interval. Returns ``(nan, nan)`` when alpha is undefined on
+    the data or on fewer than half of the resamples (too little variation to say anything).
+    Raises ValueError for malformed data, ``samples < 1`` or a confidence outside (0, 1).
+    """
+    _check_reliability_data(data)
+    if samples < 1:
+        raise ValueError(f"the bootstrap needs at least one sample, got {samples}")
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence must lie between 0 and 1, got {confidence}")
+    summaries = [_unit_summary(unit) for unit in _pairable_units(data)]
+    if not summaries or math.isnan(_alpha_of(summaries, range(len(summaries)))):
+        return math.nan, math.nan
+    rng = random.Random(seed)
+    indices = range(len(summaries))
+    values = sorted(
+        alpha
+        for alpha in (
+            _alpha_of(summaries, rng.choices(indices, k=len(summaries))) for _ in range(samples)
+        )
+        if not math.isnan(alpha)
+    )
+    if len(values) * 2 < samples:
+        return math.nan, math.nan
+    tail = (1 - confidence) / 2
+    return _quantile(values, tail), _quantile(values, 1 - tail)
+
+
+_UnitSummary = tuple[int, float, dict[Hashable, int]]
+
+
+def _unit_summary(unit: list[Hashable]) -> _UnitSummary:
+    """A unit's number of values, its off-diagonal coincidence weight and its value counts."""
+    counts = Counter(unit)
+    m = len(unit)
+    return m, (m * m - sum(n * n for n in counts.values())) / (m - 1), dict(counts)
+
+
+def _alpha_of(summaries: Sequence[_UnitSummary], chosen: Iterable[int]) -> float:
+    """Nominal alpha of the chosen units (with repeats): ``1 - (n-1) D / (n² - Σ n_c²)``."""
+    n = 0
+    disagreement = 0.0
+    marginals: Counter[Hashable] = Counter()
+    for index in chosen:
+        m, weight, counts = summaries[index]
+        n += m
+        disagreement += weight
+        marginals.update(counts)
+    expected = n * n - sum(count * count for count in marginals.values())
+    if expected == 0:
+        return math.nan
+    return 1.0 - (n - 1) * disagreement / expected
+
+
+def _quantile(ordered: Sequence[float], q: float) -> float:
+    position = q * (len(ordered) - 1)
+    below = math.floor(position)
+    above = min(below + 1, len(ordered) - 1)
+    return ordered[below] + (ordered[above] - ordered[below]) * (position - below)

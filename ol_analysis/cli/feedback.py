@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shlex
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -26,7 +27,7 @@ from ol_analysis.cli.common import (
     print_json,
     wants_json,
 )
-from ol_analysis.cli.output import disagreements_table, print_diagnostics, summary_table
+from ol_analysis.cli.output import agreement_tables, print_diagnostics
 from ol_analysis.errors import StudyError, UsageError
 
 _SIGN = {"added": ("+", "green"), "removed": ("-", "red"), "changed": ("~", "yellow")}
@@ -182,13 +183,23 @@ def git_setup(
         )
 
 
+class AgreeBy(StrEnum):
+    group = "group"
+    part = "part"
+    case = "case"
+
+
 @app.command()
 @handle_errors
 def agree(
-    left: Annotated[
-        str, typer.Argument(metavar="LEFT", help="First coding: a folder, a case file or REV:PATH.")
+    codings: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="LEFT RIGHT [MORE]...",
+            help="Two or more independent codings of the same cases: folders, case files or "
+            "REV:PATH.",
+        ),
     ],
-    right: Annotated[str, typer.Argument(metavar="RIGHT", help="Second coding of the same cases.")],
     framework: FrameworkSpecOpt = "framework.yaml",
     min_alpha: Annotated[
         float | None,
@@ -202,20 +213,35 @@ def agree(
         list[str] | None,
         typer.Option("--group", metavar="PART.GROUP", help="Compare only this group (repeatable)."),
     ] = None,
+    bootstrap: Annotated[
+        int,
+        typer.Option(
+            "--bootstrap",
+            metavar="N",
+            min=0,
+            help="Resamples for the 95% bootstrap interval of alpha (0: no interval).",
+        ),
+    ] = 1000,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the bootstrap.")] = 0,
+    by: Annotated[
+        AgreeBy,
+        typer.Option("--by", help="JSON output per group, per part or per case."),
+    ] = AgreeBy.group,
     output_format: FormatOpt = OutputFormat.text,
     json_alias: JsonAliasOpt = False,
 ) -> None:
-    """Agreement between two independent codings: per group kappa, alpha, disagreements."""
+    """Agreement among two or more codings: per group, part and case; kappa, alpha with a
+    bootstrap interval, disagreements."""
     from ol_analysis.feedback import agree as ag
-    from ol_analysis.feedback.versions import Frameworks
+    from ol_analysis.feedback.adjudicate import load_codings
 
-    frameworks = Frameworks(framework)
-    compared_in = frameworks.load(framework)
-    models = compared_in.models
-    left_coding = ag.load_coding(left, models, frameworks)
-    right_coding = ag.pair_files(left_coding, ag.load_coding(right, models, frameworks))
-    report = ag.compare(compared_in.framework, left_coding, right_coding, groups or ())
-    for coding in (left_coding, right_coding):
+    if len(codings) < 2:
+        raise UsageError("agree needs at least two codings (LEFT RIGHT)")
+    compared_in, loaded = load_codings(framework, codings)
+    report = ag.compare_all(
+        compared_in.framework, loaded, groups or (), bootstrap=bootstrap, seed=seed
+    )
+    for coding in loaded:
         if coding.framework:
             err.print(
                 f"note: {coding.source} is read with {coding.framework} and compared in "
@@ -223,18 +249,27 @@ def agree(
                 markup=False,
                 soft_wrap=True,
             )
-    for side, ids in ((left, report.only_left), (right, report.only_right)):
+    if len(loaded) == 2:
+        for side, ids in ((codings[0], report.only_left), (codings[1], report.only_right)):
+            for case_id in ids:
+                err.print(f"warning: case {case_id} is only in {side}; not compared", markup=False)
+    for side, ids in report.missing.items() if len(loaded) > 2 else ():
         for case_id in ids:
-            err.print(f"warning: case {case_id} is only in {side}; not compared", markup=False)
+            err.print(f"warning: case {case_id} is not in {side}; not compared", markup=False)
     if wants_json(output_format, json_alias):
-        print_json(ag.report_json(report))
+        print_json(
+            ag.report_json(report) if by is AgreeBy.group else ag.summary_json(report, by.value)
+        )
     else:
-        out.print(summary_table(report))
-        table = disagreements_table(report)
-        if table is not None:
+        for table in agreement_tables(report):
             out.print(table)
     if not report.cases:
-        err.print(f"error: no case is coded in both {left} and {right}", markup=False)
+        sides = (
+            f"both {codings[0]} and {codings[1]}"
+            if len(codings) == 2
+            else f"every one of {', '.join(codings)}"
+        )
+        err.print(f"error: no case is coded in {sides}", markup=False)
         raise typer.Exit(1)
     failing = report.below(min_alpha) if min_alpha is not None else []
     for group in failing:

@@ -60,21 +60,36 @@ def _agree_value(value: Hashable) -> str:
 _UNIT_SHORT = {"case": "case", "case × code (binary)": "code", "case × code (status)": "status"}
 
 
+def _coders(report: AgreementReport) -> str:
+    from ol_analysis.feedback.agree import coder_name
+
+    names = [coder_name(source) for source in report.coders]
+    return ", ".join(names[:-1]) + f" and {names[-1]}"
+
+
 def summary_table(report: AgreementReport) -> Table:
-    """Per group: its unit, units, percent agreement, kappa, alpha, number of disagreements."""
+    """Per group: its unit, units, percent agreement, kappa, alpha (with its bootstrap interval
+    when there is one), number of disagreements."""
     from ol_analysis.feedback import agree
 
+    kappa = "kappa" if len(report.coders) == 2 else "Fleiss kappa"
+    ci = f"{report.confidence:.0%} CI" if report.bootstrap else None
     table = Table(
-        title=f"Agreement of {report.left} and {report.right}, {len(report.cases)} "
+        title=f"Agreement of {_coders(report)}, {len(report.cases)} "
         + ("case" if len(report.cases) == 1 else "cases"),
         title_justify="left",
         caption="unit: case = one unit per case, valued by its code (single groups); "
-        "code = case × code (binary), coded or not; status = case × code, valued by the status",
+        "code = case × code (binary), coded or not; status = case × code, valued by the status"
+        + (
+            f"; CI: percentile bootstrap of alpha, {report.bootstrap} resamples of the units"
+            if ci
+            else ""
+        ),
         caption_justify="left",
     )
     table.add_column("group", no_wrap=True)
     table.add_column("unit", no_wrap=True)  # short: the caption spells the units out
-    for column in ("units", "agreement", "kappa", "alpha", "differ"):
+    for column in ("units", "agreement", kappa, "alpha", *([ci] if ci else []), "differ"):
         table.add_column(column, justify="right", no_wrap=True)
     for g in report.groups:
         table.add_row(
@@ -84,32 +99,83 @@ def summary_table(report: AgreementReport) -> Table:
             agree.fmt_number(g.percent_agreement, percent=True),
             agree.fmt_number(g.cohen_kappa),
             agree.fmt_number(g.krippendorff_alpha),
+            *([agree.fmt_interval(g.alpha_ci)] if ci else []),
             str(len(g.disagreements)),
         )
     table.add_section()
-    table.add_row("overall", "", "", "", "", agree.fmt_number(report.overall_alpha), "")
+    overall = report.overall()
+    table.add_row(
+        "overall",
+        "",
+        str(overall.units),
+        agree.fmt_number(overall.percent_agreement, percent=True),
+        "",
+        agree.fmt_number(overall.krippendorff_alpha),
+        *([agree.fmt_interval(overall.alpha_ci)] if ci else []),
+        str(overall.disagreements),
+    )
+    return table
+
+
+def breakdown_table(report: AgreementReport, by: str) -> Table:
+    """Per part or per case: units, percent agreement, alpha (and its interval), differ."""
+    from ol_analysis.feedback import agree
+
+    summaries = report.per_part() if by == "part" else report.per_case()
+    ci = by == "part" and report.bootstrap
+    table = Table(title=f"Agreement per {by}", title_justify="left")
+    table.add_column(by, no_wrap=True)
+    for column in ("units", "agreement", "alpha", *(["CI"] if ci else []), "differ"):
+        table.add_column(column, justify="right", no_wrap=True)
+    for s in summaries:
+        table.add_row(
+            s.name,
+            str(s.units),
+            agree.fmt_number(s.percent_agreement, percent=True),
+            agree.fmt_number(s.krippendorff_alpha),
+            *([agree.fmt_interval(s.alpha_ci)] if ci else []),
+            str(s.disagreements),
+        )
     return table
 
 
 def disagreements_table(report: AgreementReport) -> Table | None:
     """Every disagreement, by group and case, for the consensus meeting (None when none)."""
+    from ol_analysis.feedback.agree import coder_name
+
     rows = [d for g in report.groups for d in g.disagreements]
     if not rows:
         return None
     table = Table(title="To discuss", title_justify="left")
-    for column in ("case", "code", "left", "right"):
+    coders = report.coders
+    headings = ["left", "right"] if len(coders) == 2 else [coder_name(c) for c in coders]
+    for column in ("case", "code", *headings):
         table.add_column(column)
     for d in sorted(rows, key=lambda d: d.case):
-        table.add_row(d.case, d.code, _agree_value(d.left), _agree_value(d.right))
+        table.add_row(d.case, d.code, *(_agree_value(v) for v in d.all_values))
     return table
 
 
+def agreement_tables(report: AgreementReport) -> list[Table]:
+    """What ``agree`` prints: per group, per part, per case, then the disagreements."""
+    tables = [
+        summary_table(report),
+        breakdown_table(report, "part"),
+        breakdown_table(report, "case"),
+    ]
+    disagreements = disagreements_table(report)
+    return [*tables, disagreements] if disagreements is not None else tables
+
+
 def status_table(statuses: list[SubgroupStatus]) -> Table:
-    """One row per case, grouped by subgroup, with the open comments spelled out."""
+    """One row per case, grouped by subgroup, with the open comments spelled out; an
+    ``errors`` column when a listed case file is invalid."""
     from ol_analysis.feedback import review
 
+    with_errors = any(case.errors for subgroup in statuses for case in subgroup.cases)
     table = Table(title="Review status", title_justify="left")
-    for column in ("subgroup", "case", "status", "analysts", "open comments"):
+    columns = ("subgroup", "case", "status", "analysts", "open comments")
+    for column in (*columns, "errors") if with_errors else columns:
         table.add_column(column, overflow="fold")
     for subgroup in statuses:
         for index, case in enumerate(subgroup.cases):
@@ -117,13 +183,14 @@ def status_table(statuses: list[SubgroupStatus]) -> Table:
                 f"{c.path} ({c.author}, round {c.round}, line {c.line}): {c.text}"
                 for c in case.open_comments
             )
-            table.add_row(
+            row = [
                 (subgroup.subgroup or review.NO_SUBGROUP) if index == 0 else "",
                 case.id,
                 case.status or review.NO_SUBGROUP,
                 ", ".join(case.analysts),
                 comments,
-            )
+            ]
+            table.add_row(*row, *([str(case.errors) if case.errors else ""] if with_errors else []))
         table.add_section()
     return table
 
@@ -223,4 +290,143 @@ def matrix_table(framework: Framework, result: dict[str, Any], lang: str) -> Tab
     for row in result["rows"]:
         cells = [_cell(result["cells"][row][c]) for c in result["cases"]]
         table.add_row(labels.get(row, row), *cells, str(result["totals"][row]))
+    return table
+
+
+# --- qca ----------------------------------------------------------------------------------------
+
+
+def _share(value: float | None) -> str:
+    return "–" if value is None else f"{value:.3f}"
+
+
+def _config_text(configuration: dict[str, int]) -> str:
+    """A configuration as a term: ``A*~B*C``."""
+    return "*".join(name if value else f"~{name}" for name, value in configuration.items())
+
+
+def qca_renderables(result: dict[str, Any]) -> list[RenderableType]:
+    """What ``qca`` prints, from :meth:`ol_analysis.analysis.qca.QcaResult.as_json`: the sets
+    and their calibration, the truth table, contradictions with quotes, remainders, both
+    solutions with their fit and leave-one-case-out dependence, and necessity."""
+    shown: list[RenderableType] = [_qca_sets_table(result)]
+    if result["excluded"]:
+        left = "; ".join(f"{case}: {why}" for case, why in result["excluded"].items())
+        shown.append(Text(f"Not in the truth table: {left}"))
+    shown.append(_qca_truth_table(result))
+    shown.append(_qca_contradictions(result))
+    remainders = result["remainders"]
+    listed = ", ".join(_config_text(r) for r in remainders) if remainders else "none"
+    shown.append(Text(f"Logical remainders ({len(remainders)}): {listed}"))
+    for kind in ("conservative", "parsimonious"):
+        shown.extend(_qca_solution_tables(result, kind))
+    shown.append(_qca_necessity_table(result))
+    return shown
+
+
+def _qca_sets_table(result: dict[str, Any]) -> Table:
+    outcome = result["outcome"]
+    table = Table(
+        title=f"QCA of {outcome['name']} over {len(result['cases'])} cases "
+        f"(consistency cut-off {result['cutoff']:g})",
+        title_justify="left",
+    )
+    for column in ("set", "role", "calibration", "label", "rationale"):
+        table.add_column(column, overflow="fold")
+    for role, item in [("outcome", outcome), *(("condition", c) for c in result["conditions"])]:
+        table.add_row(item["name"], role, item["calibration"], item["label"], item["rationale"])
+    return table
+
+
+def _qca_truth_table(result: dict[str, Any]) -> Table:
+    names = [c["id"] for c in result["conditions"]]
+    table = Table(
+        title="Truth table",
+        title_justify="left",
+        caption="OUT: 1 when the consistency reaches the cut-off; C: contradictory configuration",
+        caption_justify="left",
+    )
+    for name in names:
+        table.add_column(name, justify="center", no_wrap=True)
+    for column in ("OUT", "n", "consistency"):
+        table.add_column(column, justify="right", no_wrap=True)
+    table.add_column("cases (with the outcome)", overflow="fold")
+    for row in result["truth_table"]:
+        cases = ", ".join(row["cases"])
+        positive = ", ".join(row["positive"]) or "none"
+        table.add_row(
+            *(str(row["configuration"][n]) for n in names),
+            f"{row['outcome']}{' C' if row['contradictory'] else ''}",
+            str(row["n"]),
+            _share(row["consistency"]),
+            f"{cases} ({positive})",
+        )
+    return table
+
+
+def _qca_contradictions(result: dict[str, Any]) -> RenderableType:
+    if not result["contradictions"]:
+        return Text("Contradictory configurations: none")
+    lines = [Text("Contradictory configurations", style="bold")]
+    for item in result["contradictions"]:
+        lines.append(Text(f"  {_config_text(item['configuration'])}"))
+        for case in item["cases"]:
+            mark = "with" if case["outcome"] else "without"
+            lines.append(Text(f"    {case['id']} ({mark} the outcome)"))
+            for quote in case["quotes"]:
+                who = f", {quote['speaker']}" if quote["speaker"] else ""
+                lines.append(Text(f"      [{quote['set']}{who}] “{quote['quote']}”"))
+    return Group(*lines)
+
+
+def _qca_solution_tables(result: dict[str, Any], kind: str) -> list[RenderableType]:
+    models = result["solutions"][kind]
+    if not models:
+        return [Text(f"{kind.capitalize()} solution: none (no configuration shows the outcome)")]
+    shown: list[RenderableType] = []
+    for index, model in enumerate(models, start=1):
+        name = f" M{index}" if len(models) > 1 else ""
+        table = Table(
+            title=f"{kind.capitalize()} solution{name}: {model['expression']} → "
+            f"{result['outcome']['name']}",
+            title_justify="left",
+            caption="depends on: cases without which the term is in no model of the solution"
+            " (leave one case out)",
+            caption_justify="left",
+        )
+        table.add_column("term")
+        for column in ("consistency", "raw cov.", "unique cov."):
+            table.add_column(column, justify="right", no_wrap=True)
+        table.add_column("cases", overflow="fold")
+        table.add_column("depends on", overflow="fold")
+        for term in model["terms"]:
+            cases = ", ".join(term["cases"])
+            if term["inconsistent_cases"]:
+                cases += f" (not: {', '.join(term['inconsistent_cases'])})"
+            table.add_row(
+                term["expression"],
+                _share(term["consistency"]),
+                _share(term["raw_coverage"]),
+                _share(term["unique_coverage"]),
+                cases,
+                ", ".join(term["depends_on"]) or "–",
+            )
+        table.add_section()
+        table.add_row(
+            "solution", _share(model["consistency"]), _share(model["coverage"]), "", "", ""
+        )
+        shown.append(table)
+        if model["remainders_used"]:
+            used = ", ".join(_config_text(r) for r in model["remainders_used"])
+            shown.append(Text(f"  simplifying assumptions (remainders used): {used}"))
+    return shown
+
+
+def _qca_necessity_table(result: dict[str, Any]) -> Table:
+    table = Table(title="Necessity", title_justify="left")
+    table.add_column("condition")
+    for column in ("consistency", "coverage"):
+        table.add_column(column, justify="right", no_wrap=True)
+    for item in result["necessity"]:
+        table.add_row(item["condition"], _share(item["consistency"]), _share(item["coverage"]))
     return table

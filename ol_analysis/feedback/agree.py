@@ -40,7 +40,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ol_analysis.agreement import cohen_kappa, krippendorff_alpha, percent_agreement
+from ol_analysis.agreement import bootstrap_alpha, cohen_kappa, fleiss_kappa, krippendorff_alpha
 from ol_analysis.core.case_ids import CaseIds
 from ol_analysis.core.casemodel import CaseModels
 from ol_analysis.core.framework import Framework, Group
@@ -83,10 +83,18 @@ class Coding:
 
 @dataclass(frozen=True)
 class Disagreement:
+    """A unit on which the coders differ; ``left``/``right`` are the first two coders' values,
+    ``values`` every coder's, in the order of the comparison's sources."""
+
     case: str
     code: str
     left: Hashable
     right: Hashable
+    values: tuple[Hashable, ...] = ()
+
+    @property
+    def all_values(self) -> tuple[Hashable, ...]:
+        return self.values or (self.left, self.right)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -94,12 +102,21 @@ class Disagreement:
             "code": self.code,
             "left": _json_value(self.left),
             "right": _json_value(self.right),
+            "values": [_json_value(v) for v in self.all_values],
         }
+
+
+NO_CI: tuple[float, float] = (math.nan, math.nan)
 
 
 @dataclass(frozen=True)
 class GroupAgreement:
-    """The agreement figures of one group; the statistics are NaN where undefined."""
+    """The agreement figures of one group; the statistics are NaN where undefined.
+
+    ``cohen_kappa`` is Cohen's kappa for two coders and Fleiss' kappa for more (``kappa`` says
+    which). ``values[coder][unit]`` holds every coder's value per unit, ``unit_cases`` and
+    ``unit_codes`` say which case and dotted path each unit is.
+    """
 
     group: str
     units: int
@@ -111,6 +128,24 @@ class GroupAgreement:
     right_values: list[Hashable] = field(repr=False, default_factory=list)
     unit: str = UNIT_BINARY
     """What one unit is: :data:`UNIT_CASE`, :data:`UNIT_BINARY` or :data:`UNIT_STATUS`."""
+    part: str = ""
+    values: list[list[Hashable]] = field(repr=False, default_factory=list)
+    unit_cases: list[str] = field(repr=False, default_factory=list)
+    unit_codes: list[str] = field(repr=False, default_factory=list)
+    alpha_ci: tuple[float, float] = NO_CI
+    kappa: str = "cohen"
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Agreement over a set of units from several groups: one case, one part, or all."""
+
+    name: str
+    units: int
+    percent_agreement: float
+    krippendorff_alpha: float
+    alpha_ci: tuple[float, float]
+    disagreements: int
 
 
 @dataclass(frozen=True)
@@ -121,17 +156,79 @@ class AgreementReport:
     only_left: list[str]
     only_right: list[str]
     groups: list[GroupAgreement]
+    sources: list[str] = field(default_factory=list)
+    """Every coding compared, in order (the first two are ``left`` and ``right``)."""
+    missing: dict[str, list[str]] = field(default_factory=dict)
+    """Per source, the cases another source has and it has not (not compared)."""
+    bootstrap: int = 0
+    seed: int = 0
+    confidence: float = 0.95
+
+    @property
+    def coders(self) -> list[str]:
+        return self.sources or [self.left, self.right]
 
     @property
     def overall_alpha(self) -> float:
         """Krippendorff's alpha over the units of every group together (shown, not tested)."""
-        left = [v for g in self.groups for v in g.left_values]
-        right = [v for g in self.groups for v in g.right_values]
-        return krippendorff_alpha([left, right]) if left else math.nan
+        return self.overall().krippendorff_alpha
+
+    def overall(self) -> Summary:
+        """The units of every group together."""
+        return self._summary("overall", self.groups, None, with_ci=True)
+
+    def per_part(self) -> list[Summary]:
+        """One summary per part of the framework: the units of its compared groups."""
+        parts: dict[str, list[GroupAgreement]] = {}
+        for group in self.groups:
+            parts.setdefault(group.part or group.group.partition(".")[0], []).append(group)
+        return [self._summary(part, groups, None, with_ci=True) for part, groups in parts.items()]
+
+    def per_case(self) -> list[Summary]:
+        """One summary per compared case: its units in every group (no interval: see docs)."""
+        return [self._summary(case, self.groups, case, with_ci=False) for case in self.cases]
+
+    def _summary(
+        self, name: str, groups: Sequence[GroupAgreement], case: str | None, *, with_ci: bool
+    ) -> Summary:
+        data: list[list[Hashable]] = [[] for _ in self.coders]
+        for group in groups:
+            for index, unit_case in enumerate(group.unit_cases):
+                if case is None or unit_case == case:
+                    for coder, values in zip(data, group.values, strict=True):
+                        coder.append(values[index])
+        differ = sum(1 for g in groups for d in g.disagreements if case is None or d.case == case)
+        if not data[0]:
+            return Summary(name, 0, math.nan, math.nan, NO_CI, 0)
+        interval = NO_CI
+        if with_ci and self.bootstrap:
+            interval = bootstrap_alpha(
+                data, samples=self.bootstrap, seed=self.seed, confidence=self.confidence
+            )
+        return Summary(
+            name,
+            len(data[0]),
+            _all_agree(data),
+            krippendorff_alpha(data, "nominal"),
+            interval,
+            differ,
+        )
 
     def below(self, min_alpha: float) -> list[GroupAgreement]:
         """Groups whose alpha is below ``min_alpha`` (an undefined alpha is not below)."""
         return [g for g in self.groups if g.krippendorff_alpha < min_alpha]
+
+
+def _all_agree(data: Sequence[Sequence[Hashable]]) -> float:
+    """Share of units on which every coder gives the same value (percent agreement)."""
+    units = list(zip(*data, strict=True))
+    return sum(1 for unit in units if len(set(unit)) == 1) / len(units)
+
+
+def coder_name(source: str) -> str:
+    """How a coding is named in output and in the adjudication log: its source as given,
+    without a trailing slash."""
+    return source.rstrip("/") or source
 
 
 # --- loading -------------------------------------------------------------------------------------
@@ -299,40 +396,66 @@ def _case_value(group: Group, case: Case) -> Hashable:
     return codes[0] if codes else NOT_CODED
 
 
-def compare_group(group: Group, cases: Iterable[tuple[str, Case, Case]]) -> GroupAgreement:
-    unit = unit_of(group)
+def _unit_rows(group: Group, cases: tuple[Case, ...]) -> list[tuple[str, list[Hashable]]]:
+    """The units of one case in a group: its dotted path and each coder's value."""
+    if unit_of(group) == UNIT_CASE:
+        return [(group.path, [_case_value(group, case) for case in cases])]
     absent = _absent(group)
-    left: list[Hashable] = []
-    right: list[Hashable] = []
+    coded = [unit_values(group, case) for case in cases]
+    return [
+        (f"{_path(group)}.{code}", [values.get(code, absent) for values in coded])
+        for code in _vocabulary(group)
+    ]
+
+
+def compare_group(
+    group: Group,
+    cases: Iterable[tuple[Any, ...]],
+    *,
+    bootstrap: int = 0,
+    seed: int = 0,
+    confidence: float = 0.95,
+    part: str = "",
+) -> GroupAgreement:
+    """One group's figures over ``(case id, case of coder 1, case of coder 2, …)`` tuples."""
+    unit = unit_of(group)
+    data: list[list[Hashable]] = []
+    unit_cases: list[str] = []
+    unit_codes: list[str] = []
     disagreements = []
-    codes = _vocabulary(group)
-    for case_id, left_case, right_case in cases:
-        if unit == UNIT_CASE:
-            a, b = _case_value(group, left_case), _case_value(group, right_case)
-            left.append(a)
-            right.append(b)
-            if a != b:
-                disagreements.append(Disagreement(case_id, group.path, a, b))
-            continue
-        left_units, right_units = unit_values(group, left_case), unit_values(group, right_case)
-        for code in codes:
-            a, b = left_units.get(code, absent), right_units.get(code, absent)
-            left.append(a)
-            right.append(b)
-            if a != b:
-                disagreements.append(Disagreement(case_id, f"{_path(group)}.{code}", a, b))
-    if not left:
-        return GroupAgreement(group.path, 0, math.nan, math.nan, math.nan, [], [], [], unit)
+    for case_id, *coded in cases:
+        if not data:
+            data = [[] for _ in coded]
+        for code, values in _unit_rows(group, tuple(coded)):
+            unit_cases.append(case_id)
+            unit_codes.append(code)
+            for coder, value in zip(data, values, strict=True):
+                coder.append(value)
+            if len(set(values)) > 1:
+                disagreements.append(
+                    Disagreement(case_id, code, values[0], values[1], tuple(values))
+                )
+    if not unit_cases:
+        return GroupAgreement(group.path, 0, math.nan, math.nan, math.nan, [], unit=unit, part=part)
+    two = len(data) == 2
     return GroupAgreement(
         group.path,
-        len(left),
-        percent_agreement(left, right),
-        cohen_kappa(left, right),
-        krippendorff_alpha([left, right], "nominal"),
+        len(unit_cases),
+        _all_agree(data),
+        cohen_kappa(data[0], data[1]) if two else fleiss_kappa(data),
+        krippendorff_alpha(data, "nominal"),
         disagreements,
-        left,
-        right,
+        data[0],
+        data[1],
         unit,
+        part=part,
+        values=data,
+        unit_cases=unit_cases,
+        unit_codes=unit_codes,
+        alpha_ci=bootstrap_alpha(data, samples=bootstrap, seed=seed, confidence=confidence)
+        if bootstrap
+        else NO_CI,
+        kappa="cohen" if two else "fleiss",
     )
 
 
@@ -343,18 +466,70 @@ def _path(group: Group) -> str:
 
 
 def compare(
-    framework: Framework, left: Coding, right: Coding, groups: Sequence[str] = ()
+    framework: Framework,
+    left: Coding,
+    right: Coding,
+    groups: Sequence[str] = (),
+    *,
+    bootstrap: int = 0,
+    seed: int = 0,
 ) -> AgreementReport:
     """Agreement per group between the cases both codings hold."""
-    common = sorted(set(left.cases) & set(right.cases))
-    triples = [(c, left.cases[c], right.cases[c]) for c in common]
+    return compare_all(framework, [left, right], groups, bootstrap=bootstrap, seed=seed)
+
+
+def compare_all(
+    framework: Framework,
+    codings: Sequence[Coding],
+    groups: Sequence[str] = (),
+    *,
+    bootstrap: int = 0,
+    seed: int = 0,
+    confidence: float = 0.95,
+) -> AgreementReport:
+    """Agreement per group among two or more codings, on the cases every one of them holds.
+
+    With ``bootstrap`` > 0, each group, part and the whole get a percentile bootstrap interval
+    for alpha from that many resamples of their units, seeded with ``seed``.
+    """
+    if len(codings) < 2:
+        raise UsageError("agreement needs at least two codings")
+    every = set.intersection(*(set(c.cases) for c in codings))
+    anywhere = set.union(*(set(c.cases) for c in codings))
+    common = sorted(every)
+    rows = [(c, *(coding.cases[c] for coding in codings)) for c in common]
+    parts = {group.path: part.id for part, group in framework.groups()}
+    left, right = codings[0], codings[1]
     return AgreementReport(
         left.source,
         right.source,
         common,
-        sorted(set(left.cases) - set(right.cases)),
-        sorted(set(right.cases) - set(left.cases)),
-        [compare_group(group, triples) for group in compared_groups(framework, groups)],
+        sorted(set(left.cases) - every)
+        if len(codings) > 2
+        else sorted(set(left.cases) - set(right.cases)),
+        sorted(set(right.cases) - every)
+        if len(codings) > 2
+        else sorted(set(right.cases) - set(left.cases)),
+        [
+            compare_group(
+                group,
+                rows,
+                bootstrap=bootstrap,
+                seed=seed,
+                confidence=confidence,
+                part=parts.get(group.path, ""),
+            )
+            for group in compared_groups(framework, groups)
+        ],
+        sources=[coding.source for coding in codings],
+        missing={
+            coding.source: sorted(anywhere - set(coding.cases))
+            for coding in codings
+            if anywhere - set(coding.cases)
+        },
+        bootstrap=bootstrap,
+        seed=seed,
+        confidence=confidence,
     )
 
 
@@ -369,22 +544,64 @@ def _json_number(value: float) -> float | None:
     return None if math.isnan(value) else value
 
 
+def ci_json(report: AgreementReport, interval: tuple[float, float]) -> dict[str, Any] | None:
+    """An alpha interval as ``{"low", "high", "confidence", "samples", "seed"}``; None without
+    a bootstrap."""
+    if not report.bootstrap:
+        return None
+    return {
+        "low": _json_number(interval[0]),
+        "high": _json_number(interval[1]),
+        "confidence": report.confidence,
+        "samples": report.bootstrap,
+        "seed": report.seed,
+    }
+
+
 def report_json(report: AgreementReport) -> list[dict[str, Any]]:
     """The ``agree --json`` list: one object per group, NaN as ``null``."""
     return [
         {
             "group": g.group,
+            "part": g.part,
             "unit": g.unit,
             "units": g.units,
+            "coders": [coder_name(s) for s in report.coders],
             "percent_agreement": _json_number(g.percent_agreement),
             "cohen_kappa": _json_number(g.cohen_kappa),
+            "kappa": g.kappa,
             "krippendorff_alpha": _json_number(g.krippendorff_alpha),
+            "alpha_ci": ci_json(report, g.alpha_ci),
             "disagreements": [d.as_json() for d in g.disagreements],
             "only_left": report.only_left,
             "only_right": report.only_right,
         }
         for g in report.groups
     ]
+
+
+def summary_json(report: AgreementReport, by: str) -> list[dict[str, Any]]:
+    """``agree --by case|part --format json``: one object per case or part, NaN as ``null``."""
+    summaries = report.per_case() if by == "case" else report.per_part()
+    return [
+        {
+            by: s.name,
+            "units": s.units,
+            "coders": [coder_name(source) for source in report.coders],
+            "percent_agreement": _json_number(s.percent_agreement),
+            "krippendorff_alpha": _json_number(s.krippendorff_alpha),
+            "alpha_ci": ci_json(report, s.alpha_ci) if by != "case" else None,
+            "differ": s.disagreements,
+        }
+        for s in summaries
+    ]
+
+
+def fmt_interval(interval: tuple[float, float]) -> str:
+    """``[0.412, 0.733]``, or "" when there is no interval."""
+    if any(math.isnan(v) for v in interval):
+        return ""
+    return f"[{interval[0]:.3f}, {interval[1]:.3f}]"
 
 
 def fmt_number(value: float, *, percent: bool = False) -> str:

@@ -128,11 +128,18 @@ def test_json_shape_and_nan_as_null(report) -> None:  # type: ignore[no-untyped-
         "code": "reference.if_then.statement.longer_recovery",
         "left": None,
         "right": "contested",
+        "values": [None, "contested"],
     }
     team = next(g for g in data if g["group"] == "profile.team")
     assert (team["unit"], team["units"]) == ("case", 4)
     assert team["disagreements"] == [
-        {"case": "k3", "code": "profile.team", "left": "north", "right": "south"}
+        {
+            "case": "k3",
+            "code": "profile.team",
+            "left": "north",
+            "right": "south",
+            "values": ["north", "south"],
+        }
     ]
     assert [g["unit"] for g in data if g["group"] == "course.outcomes"] == ["case × code (binary)"]
     json.dumps(data, allow_nan=False)

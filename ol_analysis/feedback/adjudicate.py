@@ -1,0 +1,316 @@
+"""Settling the disagreements ``agree`` finds, and keeping the record (``ol-analysis adjudicate``).
+
+The comparison of two or more codings (:mod:`ol_analysis.feedback.agree`) gives the units on
+which they differ. Each one the log (:mod:`ol_analysis.core.adjudication`) has no decision for
+is *open*; so is one whose decision was taken on other codings than the ones compared now (a
+coder changed the case since). A decision is appended to the log with the codings it settles,
+the decided value, who decided, why, the round and the date. The log is rewritten through
+ruamel's round-trip writer, so hand-written comments stay, read back and checked before it is
+written (:mod:`ol_analysis.safe_write`: a failed write leaves the old log as it was).
+
+The first decision of a round also records the round: the codings compared and their agreement
+at that moment, so the report can state agreement and adjudications per round.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from ol_analysis.core.adjudication import (
+    LOG_FILE,
+    AdjudicationLog,
+    Decision,
+    UnitKind,
+    check_log,
+    read_log,
+    unit_kinds,
+)
+from ol_analysis.core.framework import Framework
+from ol_analysis.core.yamlsource import parse_text
+from ol_analysis.diagnostics import has_errors
+from ol_analysis.errors import StudyError, UsageError
+from ol_analysis.feedback.agree import (
+    NOT_CODED,
+    AgreementReport,
+    Coding,
+    coder_name,
+    compare_all,
+    load_coding,
+    pair_files,
+)
+from ol_analysis.feedback.migrate.roundtrip import dump, round_trip_yaml
+from ol_analysis.feedback.versions import Frameworks, LoadedFramework
+from ol_analysis.safe_write import write_text_atomic
+
+HEADER = (
+    "Adjudication log of this study, written by 'ol-analysis adjudicate' (docs/agreement.md).\n"
+    "One decision per settled disagreement; comments you add here are kept."
+)
+
+
+def load_codings(framework: str, specs: Sequence[str]) -> tuple[LoadedFramework, list[Coding]]:
+    """The framework the codings are compared in, and each coding read with it (``REV:PATH``
+    sides with their own revision's framework); two single files are paired whatever their ids."""
+    frameworks = Frameworks(framework)
+    compared_in = frameworks.load(framework)
+    first = load_coding(specs[0], compared_in.models, frameworks)
+    rest = [pair_files(first, load_coding(s, compared_in.models, frameworks)) for s in specs[1:]]
+    return compared_in, [first, *rest]
+
+
+def log_path(framework: str) -> Path:
+    """The log beside a framework file (``adjudication.yaml`` in the study folder)."""
+    base = (
+        framework.partition(":")[2]
+        if ":" in framework and not Path(framework).exists()
+        else framework
+    )
+    return Path(base).parent / LOG_FILE
+
+
+def load_log(path: Path, framework: Framework) -> AdjudicationLog:
+    """The log at ``path`` (empty when absent); raises :class:`StudyError` when it has errors."""
+    log, problems = read_log(path, framework)
+    if has_errors(problems):
+        raise StudyError(problems)
+    return log
+
+
+@dataclass(frozen=True)
+class OpenDisagreement:
+    """A disagreement no decision in the log settles (yet)."""
+
+    case: str
+    unit: str
+    codings: dict[str, Hashable]
+    """Each coder's value, ``None`` for not coded."""
+    kind: UnitKind
+    outdated: Decision | None = None
+    """A decision taken on other codings than these (a coder changed the case since)."""
+
+    @property
+    def id(self) -> str:
+        return unit_id(self.case, self.unit)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "case": self.case,
+            "unit": self.unit,
+            "codings": self.codings,
+            "outdated_decision_round": self.outdated.round if self.outdated else None,
+        }
+
+
+def unit_id(case: str, unit: str) -> str:
+    """How a unit is named on the command line: ``CASE:PART.GROUP[.CODE]``."""
+    return f"{case}:{unit}"
+
+
+def _plain(value: Hashable) -> Hashable:
+    return None if value == NOT_CODED else value
+
+
+def _same_codings(decided: dict[str, Hashable], now: dict[str, Hashable]) -> bool:
+    if set(decided) == set(now):
+        return all(decided[coder] == now[coder] for coder in now)
+    return sorted(map(repr, decided.values())) == sorted(map(repr, now.values()))
+
+
+def open_disagreements(
+    report: AgreementReport, log: AdjudicationLog, framework: Framework
+) -> list[OpenDisagreement]:
+    """The comparison's disagreements the log leaves open, by case and then framework order."""
+    kinds = unit_kinds(framework)
+    settled = log.settled()
+    coders = [coder_name(source) for source in report.coders]
+    found = []
+    for group in report.groups:
+        for d in group.disagreements:
+            codings = {coder: _plain(v) for coder, v in zip(coders, d.all_values, strict=True)}
+            decision = settled.get((d.case, d.code))
+            if decision is not None and _same_codings(decision.codings, codings):
+                continue
+            found.append(OpenDisagreement(d.case, d.code, codings, kinds[d.code], decision))
+    order = {unit: index for index, unit in enumerate(kinds)}
+    return sorted(found, key=lambda o: (o.case, order[o.unit]))
+
+
+def parse_value(text: str, kind: UnitKind, unit: str) -> Hashable:
+    """A decision typed on the command line: ``true``/``false`` (or ``yes``/``no``) for a
+    binary unit, a code or ``-``/``null`` (not coded) otherwise; :class:`UsageError` if neither."""
+    word = text.strip()
+    if kind.kind == "binary":
+        truth = {"true": True, "yes": True, "coded": True, "false": False, "no": False, "-": False}
+        if word.lower() in truth:
+            return truth[word.lower()]
+    elif word.lower() in ("-", "null", "none", "~"):
+        return None
+    elif kind.accepts(word):
+        return word
+    raise UsageError(f"'{text}' is not a value of {unit}: expected {kind.expected()}")
+
+
+def parse_decide(option: str) -> tuple[str, str, str]:
+    """``CASE:UNIT=VALUE`` → ``(case, unit, value text)``."""
+    unit, equals, value = option.partition("=")
+    case, colon, path = unit.partition(":")
+    if not (equals and colon and case and path):
+        raise UsageError(
+            f"--decide {option!r}: write CASE:UNIT=VALUE, e.g. k1:course.outcomes.relapse=true"
+        )
+    return case.strip(), path.strip(), value
+
+
+def round_figures(report: AgreementReport, number: int, date: str) -> dict[str, Any]:
+    """The ``rounds`` entry of a comparison: its codings and overall agreement."""
+    overall = report.overall()
+
+    def number_or_none(value: float) -> float | None:
+        return None if math.isnan(value) else round(value, 4)
+
+    interval = None
+    if report.bootstrap and not any(math.isnan(v) for v in overall.alpha_ci):
+        interval = [round(overall.alpha_ci[0], 4), round(overall.alpha_ci[1], 4)]
+    return {
+        "round": number,
+        "date": date,
+        "coders": [coder_name(source) for source in report.coders],
+        "units": overall.units,
+        "percent_agreement": number_or_none(overall.percent_agreement),
+        "krippendorff_alpha": number_or_none(overall.krippendorff_alpha),
+        "alpha_ci": interval,
+        "disagreements": overall.disagreements,
+    }
+
+
+def decision_entry(
+    item: OpenDisagreement, decided: Hashable, by: str, reason: str, number: int, date: str
+) -> dict[str, Any]:
+    """A ``decisions`` entry for one open disagreement."""
+    return {
+        "case": item.case,
+        "unit": item.unit,
+        "codings": dict(item.codings),
+        "decision": decided,
+        "by": by,
+        "reason": reason,
+        "round": number,
+        "date": date,
+    }
+
+
+def today() -> str:
+    return datetime.date.today().isoformat()
+
+
+def _flow(data: dict[str, Any]) -> CommentedMap:
+    mapping = CommentedMap(data)
+    mapping.fa.set_flow_style()
+    return mapping
+
+
+def _block(data: dict[str, Any], flow_keys: tuple[str, ...]) -> CommentedMap:
+    mapping = CommentedMap()
+    for key, value in data.items():
+        if key in flow_keys and isinstance(value, dict):
+            value = _flow(value)
+        elif key in flow_keys and isinstance(value, list):
+            value = CommentedSeq(value)
+            value.fa.set_flow_style()
+        mapping[key] = value
+    return mapping
+
+
+def log_text(
+    path: Path, round_entry: dict[str, Any] | None, decisions: Sequence[dict[str, Any]]
+) -> str:
+    """The log's new text: the old one (comments kept) with the round and decisions added."""
+    yaml = round_trip_yaml()
+    tree = None
+    if path.exists():
+        try:
+            tree = yaml.load(path.read_text(encoding="utf-8"))
+        except OSError as error:
+            raise UsageError(f"cannot read {path}: {error.strerror or error}") from None
+    if not isinstance(tree, CommentedMap):
+        tree = CommentedMap()
+        tree.yaml_set_start_comment(HEADER)
+    for key in ("rounds", "decisions"):
+        if not isinstance(tree.get(key), list):
+            tree[key] = CommentedSeq()
+    if round_entry is not None:
+        tree["rounds"].append(_flow(round_entry))
+    for entry in decisions:
+        tree["decisions"].append(_block(entry, ("codings",)))
+    return dump(yaml, tree)
+
+
+def write_log(
+    path: Path,
+    framework: Framework,
+    round_entry: dict[str, Any] | None,
+    decisions: Sequence[dict[str, Any]],
+) -> AdjudicationLog:
+    """Add a round and decisions to the log at ``path``; the new text is checked first, and
+    written in one step (nothing is written when it has a problem)."""
+    text = log_text(path, round_entry, decisions)
+    doc, problems = parse_text(str(path), text)
+    log = AdjudicationLog(str(path))
+    if doc is not None:
+        log, more = check_log(doc, framework)
+        problems = [*problems, *more]
+    if doc is None or has_errors(problems):
+        raise StudyError(problems)
+    write_text_atomic(path, text)
+    return log
+
+
+@dataclass(frozen=True)
+class AdjudicationStatus:
+    """Where the adjudication stands: the latest round, its codings, how many are open."""
+
+    log: str
+    round: int
+    coders: list[str]
+    decisions: int
+    open: int | None
+    """None when the round's codings cannot be read any more (``problem`` says why)."""
+    problem: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "log": self.log,
+            "round": self.round,
+            "coders": self.coders,
+            "decisions": self.decisions,
+            "open": self.open,
+            "problem": self.problem or None,
+        }
+
+
+def adjudication_status(framework: str) -> AdjudicationStatus | None:
+    """For ``status``: the open disagreements of the log's latest round, compared anew; None
+    when the study has no log (or a log without a round)."""
+    compared_in = Frameworks(framework).load(framework)
+    path = log_path(framework)
+    if not path.exists():
+        return None
+    log = load_log(path, compared_in.framework)
+    latest = log.round(log.latest_round())
+    if latest is None:
+        return None
+    decided = sum(1 for d in log.decisions if d.round == latest.round)
+    try:
+        _, codings = load_codings(framework, latest.coders)
+    except (UsageError, StudyError) as error:
+        return AdjudicationStatus(str(path), latest.round, latest.coders, decided, None, str(error))
+    report = compare_all(compared_in.framework, codings)
+    still = open_disagreements(report, log, compared_in.framework)
+    return AdjudicationStatus(str(path), latest.round, latest.coders, decided, len(still))
