@@ -282,7 +282,7 @@ class CaseModels:
             __config__=ConfigDict(extra="forbid"),
             subgroup=(Text | None, None),
             analysts=(list[Text], []),
-            status=(Literal["draft", "feedback", "final"], "draft"),  # type: ignore[arg-type, maybe-unrecognized-str-typeform]
+            status=(Literal["draft", "feedback", "final"] | None, None),  # type: ignore[arg-type, maybe-unrecognized-str-typeform]
             comments=(list[comment], []),
         )
 
