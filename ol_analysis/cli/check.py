@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -18,17 +18,22 @@ from ol_analysis.cli.common import (
     LangOpt,
     OutOpt,
     OutputFormat,
+    StatusOpt,
     app,
     err,
     handle_errors,
     out,
     print_json,
+    status_words,
     wants_json,
     wrote,
 )
 from ol_analysis.cli.output import print_diagnostics, status_table, summary_line
 from ol_analysis.diagnostics import to_json
 from ol_analysis.errors import UsageError
+
+if TYPE_CHECKING:
+    from ol_analysis.core.study import Case
 
 
 @app.command()
@@ -70,6 +75,14 @@ def validate(
     elif check.diagnostics:
         print_diagnostics(err, check.diagnostics)
         err.print(summary_line(check.diagnostics, check.files_checked), style="bold")
+        drafts = [f.case_id or f.path for f in check.files if f.is_draft and f.errors]
+        if drafts and not strict:
+            err.print(
+                f"the problems of drafts ({', '.join(drafts)}) are warnings; "
+                "--strict makes them errors",
+                markup=False,
+                soft_wrap=True,
+            )
     raise typer.Exit(0 if check.ok else 1)
 
 
@@ -80,21 +93,31 @@ def status(
     cases: CasesOpt = Path("cases"),
     output_format: FormatOpt = OutputFormat.text,
     json_alias: JsonAliasOpt = False,
+    status: StatusOpt = None,
 ) -> None:
-    """Per subgroup: its cases, their review status and open comments."""
-    from ol_analysis.core.study import case_files, check_study
+    """Per subgroup: every case file (invalid ones with their error count), its review status
+    and open comments. Exit 1 when a case that is not a draft has errors."""
+    from ol_analysis.core.study import EVERY_STATUS, check_study, status_selection
     from ol_analysis.feedback.review import review_status, status_json
 
-    check = check_study(framework, case_files(cases))
-    statuses = review_status(check.cases.values())
+    chosen = status_selection(status_words(status)) if status else EVERY_STATUS
+    check = check_study(framework, None, cases)
+    invalid = [f for f in check.files if f.errors and f.status in chosen]
+    valid = [c for c in check.cases.values() if _status_of(c) in chosen]
+    statuses = review_status(valid, invalid)
     if wants_json(output_format, json_alias):
         print_json(status_json(statuses))
     else:
         out.print(status_table(statuses))
-    if not check.ok:
+    if check.diagnostics:
         print_diagnostics(err, check.diagnostics)
-        err.print("cases with errors are not listed; run 'ol-analysis validate'", style="bold")
+    if not check.ok:
+        err.print("run 'ol-analysis validate' and fix the errors listed above", style="bold")
         raise typer.Exit(1)
+
+
+def _status_of(case: Case) -> str | None:
+    return case.analysis.status if case.analysis is not None else None
 
 
 @app.command()

@@ -20,7 +20,7 @@ from ol_analysis.cli.output import print_diagnostics
 from ol_analysis.errors import OlAnalysisError, StudyError
 
 if TYPE_CHECKING:
-    from ol_analysis.core.study import Study
+    from ol_analysis.core.study import CaseFile, Study
 
 
 def _plain_help_types() -> None:
@@ -108,6 +108,21 @@ LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of labels and ch
 TemplatesOpt = Annotated[Path, typer.Option("--templates", help="The study's own templates.")]
 OutOpt = Annotated[Path, typer.Option("--out", help="Output folder.")]
 FormatOpt = Annotated[OutputFormat, typer.Option("--format", help="text or json.")]
+StatusOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--status",
+        metavar="STATUS",
+        help="Count only cases of this work status (draft, feedback, final; repeat or "
+        "comma-separate for several; final includes cases without a status).",
+    ),
+]
+IncludeDraftsOpt = Annotated[
+    bool,
+    typer.Option(
+        "--include-drafts", help="Count drafts too (by default they are checked, not counted)."
+    ),
+]
 JsonAliasOpt = Annotated[
     bool, typer.Option("--json", hidden=True, help="The same as --format json (older spelling).")
 ]
@@ -141,10 +156,50 @@ def handle_errors(command: Callable[P, R]) -> Callable[P, R]:
     return run
 
 
-def load(framework: Path, cases: Path) -> Study:
+def status_words(statuses: list[str] | None) -> list[str] | None:
+    """``--status a,b --status c`` as one list (None: no filter)."""
+    if not statuses:
+        return None
+    return [word.strip() for given in statuses for word in given.split(",") if word.strip()]
+
+
+def load(
+    framework: Path,
+    cases: Path,
+    statuses: list[str] | None = None,
+    include_drafts: bool = False,
+) -> Study:
+    """Load the study for a counting command; print its warnings and what is not counted."""
     from ol_analysis.core.study import load_study
 
-    return load_study(".", framework=framework, cases=cases)
+    study = load_study(
+        ".",
+        framework=framework,
+        cases=cases,
+        statuses=status_words(statuses),
+        include_drafts=include_drafts,
+    )
+    if study.warnings:
+        print_diagnostics(err, study.warnings)
+    note = left_out_note(study)
+    if note:
+        err.print(note, markup=False, soft_wrap=True)
+    return study
+
+
+def _left_out_words(file: CaseFile) -> str:
+    errors = f", {file.errors} error{'s' if file.errors != 1 else ''}" if file.errors else ""
+    return f"{file.case_id or file.path} ({file.status or 'no status'}{errors})"
+
+
+def left_out_note(study: Study) -> str | None:
+    """One line naming the case files that are checked but not counted, or None."""
+    if not study.left_out:
+        return None
+    named = ", ".join(_left_out_words(f) for f in study.left_out)
+    drafts = study.drafts_left_out
+    hint = " (--include-drafts counts drafts)" if drafts else ""
+    return f"not counted: {len(study.left_out)} case file(s): {named}{hint}"
 
 
 def print_json(data: object) -> None:

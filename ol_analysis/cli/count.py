@@ -11,10 +11,12 @@ from ol_analysis.cli.common import (
     CasesOpt,
     FormatOpt,
     FrameworkOpt,
+    IncludeDraftsOpt,
     JsonAliasOpt,
     Lang,
     LangOpt,
     OutputFormat,
+    StatusOpt,
     app,
     handle_errors,
     load,
@@ -34,11 +36,13 @@ def stats(
     output_format: FormatOpt = OutputFormat.text,
     json_alias: JsonAliasOpt = False,
     all_codes: Annotated[bool, typer.Option("--all", help="Also list codes no case has.")] = False,
+    status: StatusOpt = None,
+    include_drafts: IncludeDraftsOpt = False,
 ) -> None:
     """Theme counts per code across the cases, with the cases behind each count."""
     from ol_analysis.analysis.aggregate import stats as compute_stats
 
-    study = load(framework, cases)
+    study = load(framework, cases, status, include_drafts)
     result = compute_stats(study)
     if wants_json(output_format, json_alias):
         print_json(result.as_json())
@@ -68,11 +72,13 @@ def matrix(
     ] = None,
     output_format: FormatOpt = OutputFormat.text,
     json_alias: JsonAliasOpt = False,
+    status: StatusOpt = None,
+    include_drafts: IncludeDraftsOpt = False,
 ) -> None:
     """The case-by-code matrix of a group (default: the framework's if…then matrix)."""
     from ol_analysis.analysis.aggregate import matrix as compute_matrix
 
-    study = load(framework, cases)
+    study = load(framework, cases, status, include_drafts)
     result = compute_matrix(study, group, order_by)
     if wants_json(output_format, json_alias):
         print_json(result.as_json())

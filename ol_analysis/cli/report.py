@@ -11,16 +11,18 @@ import typer
 from ol_analysis.cli.common import (
     CasesOpt,
     FrameworkOpt,
+    IncludeDraftsOpt,
     Lang,
     LangOpt,
     OutOpt,
+    StatusOpt,
     TemplatesOpt,
     app,
     err,
     handle_errors,
     load,
+    status_words,
 )
-from ol_analysis.cli.output import print_diagnostics
 from ol_analysis.report.formats import FORMATS
 
 
@@ -51,13 +53,15 @@ def build(
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Draw every figure again (same bytes, slower).")
     ] = False,
+    status: StatusOpt = None,
+    include_drafts: IncludeDraftsOpt = False,
 ) -> None:
     """Validate, aggregate and render the report (Markdown, HTML, DOCX, figures) into --out."""
     from rich.progress import Progress
 
     from ol_analysis.report.build import build_report, study_provenance
 
-    study = load(framework, cases)
+    study = load(framework, cases, status, include_drafts)
     with Progress(console=err, transient=True, disable=not err.is_terminal) as bar:
         task = bar.add_task("build", total=1)
 
@@ -77,8 +81,6 @@ def build(
             formats=[f.strip() for f in formats.split(",") if f.strip()] if formats else None,
             use_cache=not no_cache,
         )
-    if study.warnings:
-        print_diagnostics(err, study.warnings)
     made = [f"{len(result.chapters)} chapters in md/"] if result.count("md") else []
     made += [
         f"{result.count(folder)} file{'s' if result.count(folder) != 1 else ''} in {folder}/"
@@ -103,6 +105,8 @@ def serve(
     port: Annotated[
         int, typer.Option("--port", min=0, max=65535, help="Port on 127.0.0.1 (0: any free port).")
     ] = 8000,
+    status: StatusOpt = None,
+    include_drafts: IncludeDraftsOpt = False,
 ) -> None:
     """Build the HTML report into --out and serve it on localhost, rebuilding on every change."""
     from ol_analysis.report.serve import study_server
@@ -112,7 +116,17 @@ def serve(
 
     if err.is_terminal:
         err.print("building the report (HTML and figures)…", markup=False)
-    server = study_server(framework, cases, templates, out_dir, lang=lang.value, port=port, log=log)
+    server = study_server(
+        framework,
+        cases,
+        templates,
+        out_dir,
+        lang=lang.value,
+        port=port,
+        log=log,
+        statuses=status_words(status),
+        include_drafts=include_drafts,
+    )
     server.start()
     err.print(f"serving {server.url} (Ctrl-C to stop)", markup=False)
     if server.state.error:

@@ -3,7 +3,7 @@ findings, when there is one), collecting all problems in one run."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -13,14 +13,74 @@ from pydantic import BaseModel
 from ol_analysis.core.casemodel import CaseModels
 from ol_analysis.core.framework import Framework, Group, load_framework
 from ol_analysis.core.review_checks import check_review
+from ol_analysis.core.sources import SOURCES_FOLDER, QuoteChecker, Sources, load_sources
 from ol_analysis.core.validate import START_HINTS, case_id_of, validate_document
 from ol_analysis.core.values import as_list
 from ol_analysis.core.yamlsource import SourceDocument, read_yaml
-from ol_analysis.diagnostics import Diagnostic, has_errors, sort_unique
+from ol_analysis.diagnostics import Diagnostic, Severity, has_errors, sort_unique
 from ol_analysis.errors import FrameworkError, StudyError, UsageError
 
 CASE_SUFFIXES = (".yaml", ".yml")
+"""Suffixes of case files, compared without regard to case (``C04.YAML`` is a case file too)."""
 STUDY_FILE = "study.yaml"
+
+WORK_STATUSES = ("draft", "feedback", "final")
+"""The values of a case's ``analysis.status``."""
+COUNTED_STATUSES: frozenset[str | None] = frozenset({None, "feedback", "final"})
+"""Which cases count by default: every case but a draft. A case without ``analysis.status`` counts
+like a final one (a study that does not track review counts every case)."""
+EVERY_STATUS: frozenset[str | None] = frozenset({None, *WORK_STATUSES})
+
+
+def status_selection(
+    statuses: Collection[str] | None = None, *, include_drafts: bool = False
+) -> frozenset[str | None]:
+    """The work statuses whose cases count: ``statuses`` as given (``final`` also takes the
+    cases without a status), else every status but ``draft`` unless ``include_drafts``."""
+    if statuses is None:
+        return EVERY_STATUS if include_drafts else COUNTED_STATUSES
+    unknown = sorted(set(statuses) - set(WORK_STATUSES))
+    if unknown:
+        raise UsageError(
+            f"unknown status {', '.join(repr(s) for s in unknown)}: use {', '.join(WORK_STATUSES)}"
+        )
+    chosen: set[str | None] = set(statuses)
+    if "final" in chosen:
+        chosen.add(None)
+    if include_drafts:
+        chosen.add("draft")
+    return frozenset(chosen)
+
+
+def work_status(data: Any) -> str | None:
+    """A raw case document's ``analysis.status`` as written (None when it has none)."""
+    analysis = data.get("analysis") if isinstance(data, dict) else None
+    status = analysis.get("status") if isinstance(analysis, dict) else None
+    return status if isinstance(status, str) else None
+
+
+def _subgroup(data: Any) -> str | None:
+    analysis = data.get("analysis") if isinstance(data, dict) else None
+    subgroup = analysis.get("subgroup") if isinstance(analysis, dict) else None
+    return str(subgroup) if subgroup not in (None, "") else None
+
+
+@dataclass(frozen=True)
+class CaseFile:
+    """What checking one case file found, valid or not: its id, work status and subgroup as
+    written (None when unreadable or absent), and how many errors and warnings it has (a
+    draft's errors are counted as errors even where they are reported as warnings)."""
+
+    path: str
+    case_id: str | None
+    status: str | None
+    subgroup: str | None
+    errors: int
+    warnings: int = 0
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == "draft"
 
 
 @dataclass(frozen=True)
@@ -130,6 +190,16 @@ class Study:
     root: Path = Path(".")
     warnings: list[Diagnostic] = field(default_factory=list)
     findings: Case | None = None
+    left_out: list[CaseFile] = field(default_factory=list)
+    """Case files checked but not counted: drafts (valid or not) and, with a status filter,
+    cases of another status."""
+    sources: Sources | None = None
+    """The documents of ``sources/`` and the quotes located in them (docs/sources.md)."""
+
+    @property
+    def drafts_left_out(self) -> int:
+        """How many drafts are not counted (the chapters say so)."""
+        return sum(1 for f in self.left_out if f.is_draft)
 
     def __iter__(self) -> Iterator[Case]:
         return iter(self.cases.values())
@@ -147,6 +217,9 @@ class StudyCheck:
     diagnostics: list[Diagnostic]
     files_checked: int = 0
     findings: Case | None = None
+    files: list[CaseFile] = field(default_factory=list)
+    """Every case file checked, valid or not, in the order checked."""
+    sources: Sources | None = None
 
     @property
     def ok(self) -> bool:
@@ -158,11 +231,25 @@ def display_path(path: Path) -> str:
     return str(path)
 
 
+def is_case_file(path: Path) -> bool:
+    """A case file by its name: ``.yaml`` or ``.yml`` in any case, not hidden."""
+    return path.suffix.lower() in CASE_SUFFIXES and not path.name.startswith(".")
+
+
 def case_files(cases_dir: Path) -> list[Path]:
+    """Every case file under ``cases_dir``, subfolders included (hidden ones left out), in
+    path order; ``.yml`` and upper-case suffixes count too."""
     if not cases_dir.is_dir():
         what = "is a file, not a folder" if cases_dir.exists() else "not found"
         raise UsageError(f"cases folder {what}: {display_path(cases_dir)}")
-    return sorted(p for p in cases_dir.iterdir() if p.suffix in CASE_SUFFIXES and p.is_file())
+    found = (
+        p
+        for p in cases_dir.rglob("*")
+        if is_case_file(p)
+        and p.is_file()
+        and not any(part.startswith(".") for part in p.relative_to(cases_dir).parts)
+    )
+    return sorted(found)
 
 
 RENDERED_SUFFIXES = (".md", ".html", ".json", ".txt", ".csv", ".svg")
@@ -202,7 +289,8 @@ def check_study(
     ``study_file`` is where ``study.yaml`` is (default: beside the framework); among ``files``
     it, or a ``study.yaml`` outside the cases folder, is checked as the study-level findings.
     ``strict`` adds the review checks of :mod:`ol_analysis.core.review_checks` (open comments
-    in final cases, comment paths the framework lacks).
+    in final cases, comment paths the framework lacks), and makes the problems of a draft
+    errors; without it they are warnings (:attr:`StudyCheck.files` says whose they are).
 
     Never raises for bad content; raises :class:`UsageError` when the framework file or the
     cases folder does not exist.
@@ -219,14 +307,26 @@ def check_study(
         study_files = [f for f in files if _is_study_file(f, study_path, cases_dir)]
         files = [f for f in files if f not in study_files]
     models = CaseModels(framework)
-    cases, diagnostics = check_cases(models, files, keep_cases=keep_cases or strict)
+    known = {p.stem for p in files} | (
+        {p.stem for p in case_files(cases_dir)} if cases_dir.is_dir() else set()
+    )
+    sources, source_problems = load_sources(
+        framework_path.parent / SOURCES_FOLDER, framework, known
+    )
+    quotes = QuoteChecker(framework, sources)
+    cases, diagnostics, checked = check_case_files(
+        models, files, keep_cases=keep_cases or strict, drafts_block=strict, quotes=quotes
+    )
+    diagnostics = sort_unique([*diagnostics, *source_problems, *quotes.finish()])
     findings = None
     for path in study_files:
         findings, problems = check_study_file(framework, path)
         diagnostics = sort_unique([*diagnostics, *problems])
     if strict:
         diagnostics = sort_unique([*diagnostics, *check_review(framework, cases.values())])
-    return StudyCheck(framework, cases, diagnostics, len(files) + len(study_files), findings)
+    return StudyCheck(
+        framework, cases, diagnostics, len(files) + len(study_files), findings, checked, sources
+    )
 
 
 def _study_hint(diagnostic: Diagnostic) -> Diagnostic:
@@ -263,44 +363,85 @@ def check_study_file(framework: Framework, path: Path) -> tuple[Case | None, lis
 
 
 def check_cases(
-    models: CaseModels, files: Iterable[Path], *, keep_cases: bool = True
+    models: CaseModels,
+    files: Iterable[Path],
+    *,
+    keep_cases: bool = True,
+    drafts_block: bool = True,
 ) -> tuple[dict[str, Case], list[Diagnostic]]:
     """Check case files one by one; ``keep_cases=False`` returns no cases and keeps memory
-    flat (a plain ``validate`` of thousands of files needs only the diagnostics)."""
+    flat (a plain ``validate`` of thousands of files needs only the diagnostics).
+
+    ``drafts_block=False`` reports the problems of a draft (``analysis.status: draft``) as
+    warnings: an unfinished case then does not make the study invalid.
+    """
+    cases, diagnostics, _files = check_case_files(
+        models, files, keep_cases=keep_cases, drafts_block=drafts_block
+    )
+    return cases, diagnostics
+
+
+def check_case_files(
+    models: CaseModels,
+    files: Iterable[Path],
+    *,
+    keep_cases: bool = True,
+    drafts_block: bool = True,
+    quotes: QuoteChecker | None = None,
+) -> tuple[dict[str, Case], list[Diagnostic], list[CaseFile]]:
+    """:func:`check_cases`, and a :class:`CaseFile` for every file checked; ``quotes`` verifies
+    the evidence quotes of each valid case against its source documents."""
     cases: dict[str, Case] = {}
     first_seen: dict[str, str] = {}
     diagnostics: list[Diagnostic] = []
+    checked: list[CaseFile] = []
     for file in files:
         shown = display_path(file)
-        if not file.is_file():
-            what = "a folder, not a case file" if file.is_dir() else "no such file"
-            diagnostics.append(Diagnostic(shown, 1, 1, "unreadable", what, None))
-            continue
-        doc, problems = read_yaml(file, shown)
-        diagnostics += problems
-        if doc is None:
-            continue
-        model, problems = validate_document(doc, models, file)
-        diagnostics += problems
-        case_id = case_id_of(doc.data)
-        if case_id is not None:
-            if case_id in first_seen:
-                diagnostics.append(
-                    doc.diagnostic(
-                        ("id",),
-                        "duplicate-case",
-                        f"case id '{case_id}' is also used by {first_seen[case_id]}",
-                        "give each case its own id",
-                    )
-                )
-                continue
-            first_seen[case_id] = shown
+        found, model, doc = _check_one(models, file, shown, first_seen)
+        if quotes is not None and model is not None and doc is not None and not has_errors(found):
+            found = [*found, *quotes.check_case(str(case_id_of(doc.data)), model, doc)]
+        status = work_status(doc.data) if doc is not None else None
+        errors = sum(1 for d in found if d.is_error)
+        if status == "draft" and not drafts_block:
+            found = [replace(d, severity=Severity.WARNING) for d in found]
+        diagnostics += found
+        case_id = case_id_of(doc.data) if doc is not None else None
+        subgroup = _subgroup(doc.data) if doc is not None else None
+        checked.append(CaseFile(shown, case_id, status, subgroup, errors, len(found) - errors))
         if keep_cases and model is not None and case_id is not None:
             # the case keeps only where its text is: positions are re-read on demand, so that a
             # study of thousands of cases holds its models and not every parsed tree twice
             cases[case_id] = Case(case_id, shown, model, SourceDocument(shown, None, file=file))
     ordered = dict(sorted(cases.items()))
-    return ordered, sort_unique(diagnostics)
+    return ordered, sort_unique(diagnostics), checked
+
+
+def _check_one(
+    models: CaseModels, file: Path, shown: str, first_seen: dict[str, str]
+) -> tuple[list[Diagnostic], BaseModel | None, SourceDocument | None]:
+    """The problems of one case file, its model (None when invalid) and its parsed document."""
+    if not file.is_file():
+        what = "a folder, not a case file" if file.is_dir() else "no such file"
+        return [Diagnostic(shown, 1, 1, "unreadable", what, None)], None, None
+    doc, problems = read_yaml(file, shown)
+    if doc is None:
+        return problems, None, None
+    model, more = validate_document(doc, models, file)
+    problems = [*problems, *more]
+    case_id = case_id_of(doc.data)
+    if case_id is not None:
+        if case_id in first_seen:
+            problems.append(
+                doc.diagnostic(
+                    ("id",),
+                    "duplicate-case",
+                    f"case id '{case_id}' is also used by {first_seen[case_id]}",
+                    "give each case its own id",
+                )
+            )
+            return problems, None, doc
+        first_seen[case_id] = shown
+    return problems, model, doc
 
 
 def load_study(
@@ -308,13 +449,23 @@ def load_study(
     *,
     framework: Path | str | None = None,
     cases: Path | str | Sequence[Path | str] | None = None,
+    statuses: Collection[str] | None = None,
+    include_drafts: bool = False,
+    strict: bool = False,
 ) -> Study:
     """Load and validate a study; raises :class:`StudyError` listing every problem.
 
-    ``cases`` is a folder (default ``<folder>/cases``) or a list of case files.
-    ``study.yaml`` beside the framework, when there is one, is read into
+    ``cases`` is a folder (default ``<folder>/cases``, subfolders included) or a list of case
+    files. ``study.yaml`` beside the framework, when there is one, is read into
     :attr:`Study.findings`.
+
+    Drafts (``analysis.status: draft``) are checked but not counted: an invalid draft does not
+    make the study invalid (its problems are in :attr:`Study.warnings`) unless ``strict``.
+    ``include_drafts`` counts them too; ``statuses`` counts only cases of those statuses
+    (``final`` includes the cases without a status). What is not counted is in
+    :attr:`Study.left_out`.
     """
+    selected = status_selection(statuses, include_drafts=include_drafts)
     root = Path(folder)
     framework_path = Path(framework) if framework is not None else root / "framework.yaml"
     cases_dir = root / "cases"
@@ -326,7 +477,18 @@ def load_study(
         files = [Path(p) for p in cases]
         if study_file.is_file():
             files.append(study_file)
-    check = check_study(framework_path, files, cases_dir, study_file=study_file)
+    check = check_study(framework_path, files, cases_dir, study_file=study_file, strict=strict)
     if not check.ok or check.framework is None:
         raise StudyError(check.diagnostics)
-    return Study(check.framework, check.cases, root, check.diagnostics, check.findings)
+    counted = {f.case_id for f in check.files if f.status in selected and f.errors == 0}
+    kept = {case_id: case for case_id, case in check.cases.items() if case_id in counted}
+    left_out = [f for f in check.files if f.status not in selected or f.errors]
+    return Study(
+        check.framework,
+        kept,
+        root,
+        check.diagnostics,
+        check.findings,
+        left_out=left_out,
+        sources=check.sources,
+    )

@@ -18,7 +18,7 @@ from ol_analysis.core.framework import Group
 from ol_analysis.core.pydantic_errors import to_diagnostics
 from ol_analysis.core.values import as_list
 from ol_analysis.core.yamlsource import SourceDocument, source_text
-from ol_analysis.diagnostics import Diagnostic
+from ol_analysis.diagnostics import Diagnostic, has_errors
 
 
 def validate_document(
@@ -48,7 +48,7 @@ def validate_document(
     problems += _rule_checks(doc, models)
     if file_path is not None:
         problems += _check_id(doc, file_path)
-    return (model if not problems else None), problems
+    return (model if not has_errors(problems) else None), problems
 
 
 START_HINTS = {

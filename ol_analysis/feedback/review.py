@@ -1,9 +1,9 @@
 """The feedback-round bookkeeping: who analyses which case, its status, and open comments.
 
 Each case may carry an ``analysis`` block (subgroup, analysts, status draft/feedback/final,
-comments). This module turns those blocks into an overview per subgroup (``ol-analysis status``)
-(``ol-analysis status``); the review diagnostics of ``validate --strict`` are
-:mod:`ol_analysis.core.review_checks`. Pure functions over loaded cases.
+comments). This module turns those blocks into an overview per subgroup (``ol-analysis status``),
+invalid case files included with their error count; the review diagnostics of ``validate
+--strict`` are :mod:`ol_analysis.core.review_checks`. Pure functions over loaded cases.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ol_analysis.core.study import Case
+from ol_analysis.core.study import Case, CaseFile
 
 STATUSES = ("draft", "feedback", "final")
 NO_SUBGROUP = "-"
@@ -47,6 +47,8 @@ class CaseStatus:
     status: str | None
     analysts: list[str]
     open_comments: list[OpenComment]
+    errors: int = 0
+    """Errors in the file (0 for a valid case); an invalid case is listed all the same."""
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -55,6 +57,7 @@ class CaseStatus:
             "status": self.status,
             "analysts": self.analysts,
             "open_comments": [c.as_json() for c in self.open_comments],
+            "errors": self.errors,
         }
 
 
@@ -97,20 +100,35 @@ def case_status(case: Case) -> CaseStatus:
     return CaseStatus(case.id, case.path, analysis.status, list(analysis.analysts), open_comments)
 
 
-def review_status(cases: Iterable[Case]) -> list[SubgroupStatus]:
-    """The cases per subgroup, subgroups in name order and cases without one last."""
+def _subgroup_of(case: Case) -> str | None:
+    return case.analysis.subgroup if case.analysis is not None else None
+
+
+def invalid_status(file: CaseFile) -> CaseStatus:
+    """An invalid case file as a row: its id (or file name), status as written, error count."""
+    return CaseStatus(file.case_id or file.path, file.path, file.status, [], [], file.errors)
+
+
+def review_status(cases: Iterable[Case], invalid: Iterable[CaseFile] = ()) -> list[SubgroupStatus]:
+    """The cases per subgroup, subgroups in name order and cases without one last; the
+    ``invalid`` case files (those with errors) are listed too, under the subgroup they name."""
+    rows = [
+        (c.analysis.subgroup if c.analysis is not None else None, case_status(c)) for c in cases
+    ]
+    rows += [(f.subgroup, invalid_status(f)) for f in invalid if f.errors]
     by_subgroup: dict[str | None, list[CaseStatus]] = {}
-    for case in sorted(cases, key=lambda c: c.id):
-        subgroup = case.analysis.subgroup if case.analysis is not None else None
-        by_subgroup.setdefault(subgroup or None, []).append(case_status(case))
+    for subgroup, row in sorted(rows, key=lambda r: (r[1].id, r[1].file)):
+        by_subgroup.setdefault(subgroup or None, []).append(row)
     order = sorted(by_subgroup, key=lambda s: (s is None, s or ""))
     return [SubgroupStatus(subgroup, by_subgroup[subgroup]) for subgroup in order]
 
 
 def status_json(statuses: list[SubgroupStatus]) -> dict[str, Any]:
-    """The ``status --json`` object: ``{"subgroups": [...], "counts": {...}}``."""
+    """The ``status --json`` object: ``{"subgroups": [...], "counts": {...}, "invalid": n}``
+    (``invalid``: how many listed case files have errors)."""
     totals = {key: 0 for key in (*STATUSES, "open_comments")}
     for subgroup in statuses:
         for key, value in subgroup.counts().items():
             totals[key] += value
-    return {"subgroups": [s.as_json() for s in statuses], "counts": totals}
+    invalid = sum(1 for s in statuses for c in s.cases if c.errors)
+    return {"subgroups": [s.as_json() for s in statuses], "counts": totals, "invalid": invalid}

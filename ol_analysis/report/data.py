@@ -91,6 +91,8 @@ class ReportData:
     roles: Roles
     study: Any = field(default=None, compare=False, repr=False)
     """The study itself, for the named queries of :mod:`ol_analysis.analysis.queries`."""
+    drafts_left_out: int = 0
+    """Drafts checked but not counted (every chapter's footer says how many)."""
 
     # -- lookups for templates: each names the path it could not find ----------------------------
 
@@ -350,6 +352,7 @@ def gather(
         framework=framework,
         lang=lang,
         n_cases=total,
+        drafts_left_out=getattr(study, "drafts_left_out", 0),
         order=order,
         order_by=order_by,
         stats=MappingProxyType(result.as_json()),

@@ -15,7 +15,7 @@ import html
 import json
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -269,14 +269,23 @@ def study_server(
     port: int = 8000,
     interval: float = POLL_SECONDS,
     log: Callable[[str], None] | None = None,
+    statuses: Sequence[str] | None = None,
+    include_drafts: bool = False,
 ) -> ReportServer:
     """A server for a study folder: each (re)build loads the study and runs ``build`` for what
-    the browser shows (HTML and its figures; no DOCX), with the figure cache of ``out``."""
+    the browser shows (HTML and its figures; no DOCX), with the figure cache of ``out``.
+    ``statuses`` and ``include_drafts`` choose the cases counted, as for ``load_study``."""
     from ol_analysis.core.study import load_study
     from ol_analysis.report.build import build_report, study_provenance
 
     def build() -> None:
-        study = load_study(".", framework=framework, cases=cases)
+        study = load_study(
+            ".",
+            framework=framework,
+            cases=cases,
+            statuses=statuses,
+            include_drafts=include_drafts,
+        )
         build_report(
             study,
             out,

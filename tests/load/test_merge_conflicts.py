@@ -66,7 +66,8 @@ def test_markers_must_start_a_line_and_unfinished_or_stray_ones_are_reported() -
 
 
 def test_status_names_the_conflicted_file_with_its_errors(run_cli: Any, tmp_path: Path) -> None:
-    """``status`` lists the valid cases and reports the conflicted file, exit 1."""
+    """``status`` lists every case file, the conflicted one with its error count (its id is
+    unknown until it is resolved, so it is named by its path), and reports it, exit 1."""
     cases = tmp_path / "cases"
     cases.mkdir()
     shutil.copy(ROOT / "agree" / "fixtures" / "coder_a" / "k2.yaml", cases / "k2.yaml")
@@ -80,4 +81,8 @@ def test_status_names_the_conflicted_file_with_its_errors(run_cli: Any, tmp_path
         assert f"{cases / 'k1.yaml'}:9:1: error[merge-conflict]" in result.stderr
         assert "yaml-syntax" not in result.stderr
     listed = json.loads(result.stdout)["subgroups"][0]["cases"]
-    assert [case["id"] for case in listed] == ["k2"]
+    assert [(case["id"], case["errors"]) for case in listed] == [
+        (str(cases / "k1.yaml"), 2),
+        ("k2", 0),
+    ]
+    assert json.loads(result.stdout)["invalid"] == 1

@@ -23,7 +23,7 @@ def study_args(mini_study: Path) -> list[str]:
 
 
 def test_status_groups_cases_by_subgroup(mini_study: Path) -> None:
-    study = load_study(framework=mini_study / "framework.yaml", cases=CASES)
+    study = load_study(framework=mini_study / "framework.yaml", cases=CASES, include_drafts=True)
     statuses = review_status(study)
     assert [s.subgroup for s in statuses] == ["A", "B", None]
     assert [[c.id for c in s.cases] for s in statuses] == [["r01", "r02"], ["r03"], ["r04"]]
@@ -126,6 +126,8 @@ def test_status_lists_valid_cases_and_fails_on_invalid(
          "--cases", str(cases)]
     )  # fmt: skip
     assert result.exit_code == 1
-    listed = [c["id"] for s in json.loads(result.stdout)["subgroups"] for c in s["cases"]]
-    assert listed == ["r01", "r02", "r04"]
+    listed = [
+        (c["id"], c["errors"]) for s in json.loads(result.stdout)["subgroups"] for c in s["cases"]
+    ]
+    assert listed == [("r01", 0), ("r02", 0), ("r03", 2), ("r04", 0)]
     assert "unknown-code" in result.stderr
