@@ -265,6 +265,14 @@ class CaseModels:
             source=(source, ...),
             speaker=(speaker | None, None),
             section=(Text | None, None),
+            doc=(
+                Text | None,
+                Field(
+                    default=None,
+                    description="The source document (an id of sources/sources.yaml) the quote"
+                    " is from; validate then finds the quote in it.",
+                ),
+            ),
         )
 
     def _analysis_model(self) -> type[BaseModel]:
