@@ -27,7 +27,7 @@ from ol_analysis.cli.common import (
     print_json,
     wants_json,
 )
-from ol_analysis.cli.output import agreement_tables, print_diagnostics
+from ol_analysis.cli.output import agreement_tables, open_item, open_table, print_diagnostics
 from ol_analysis.errors import StudyError, UsageError
 
 _SIGN = {"added": ("+", "green"), "removed": ("-", "red"), "changed": ("~", "yellow")}
@@ -279,6 +279,136 @@ def agree(
             markup=False,
         )
     raise typer.Exit(1 if failing else 0)
+
+
+@app.command()
+@handle_errors
+def adjudicate(
+    codings: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="LEFT RIGHT [MORE]...", help="The codings compared, as for 'agree'."
+        ),
+    ],
+    framework: FrameworkSpecOpt = "framework.yaml",
+    log: Annotated[
+        Path | None,
+        typer.Option(
+            "--log", metavar="FILE", help="The log [default: adjudication.yaml beside --framework]."
+        ),
+    ] = None,
+    list_open: Annotated[
+        bool, typer.Option("--list", help="Print the open disagreements; decide nothing.")
+    ] = False,
+    decide: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--decide",
+            metavar="CASE:UNIT=VALUE",
+            help="Settle one disagreement, e.g. k1:course.outcomes.relapse=true (repeatable).",
+        ),
+    ] = None,
+    decisions: Annotated[
+        Path | None,
+        typer.Option(
+            "--decisions",
+            metavar="FILE",
+            help="Settle the disagreements listed in a YAML file of {case, unit, decision, "
+            "reason, by}.",
+        ),
+    ] = None,
+    by: Annotated[str | None, typer.Option("--by", metavar="NAME", help="Who decided.")] = None,
+    reason: Annotated[
+        str | None, typer.Option("--reason", metavar="TEXT", help="Why (for --decide).")
+    ] = None,
+    round_number: Annotated[
+        int | None,
+        typer.Option(
+            "--round", metavar="N", min=1, help="The round [default: the log's latest, or 1]."
+        ),
+    ] = None,
+    date: Annotated[
+        str | None, typer.Option("--date", metavar="YYYY-MM-DD", help="[default: today]")
+    ] = None,
+    output_format: FormatOpt = OutputFormat.text,
+    json_alias: JsonAliasOpt = False,
+) -> None:
+    """Settle the disagreements of two or more codings one by one, in the adjudication log."""
+    from dataclasses import replace
+
+    from ol_analysis.feedback import adjudicate as adj
+    from ol_analysis.feedback.agree import compare_all
+
+    if len(codings) < 2:
+        raise UsageError("adjudicate needs at least two codings (LEFT RIGHT)")
+    compared_in, loaded = adj.load_codings(framework, codings)
+    frame = compared_in.framework
+    path = log or adj.log_path(framework)
+    record = adj.load_log(path, frame)
+    report = compare_all(frame, loaded)
+    still_open = adj.open_disagreements(report, record, frame)
+    if list_open:
+        if wants_json(output_format, json_alias):
+            print_json([item.as_json() for item in still_open])
+        else:
+            out.print(open_table(still_open, report.coders))
+        raise typer.Exit(0)
+    number = round_number or max(record.latest_round(), 1)
+    day = date or adj.today()
+    first = (
+        None
+        if record.round(number)
+        else adj.round_figures(replace(report, bootstrap=1000), number, day)
+    )
+    if decide or decisions:
+        requested = [adj.Requested(*adj.parse_decide(d)) for d in decide or []]
+        requested += adj.read_decisions(decisions) if decisions else []
+        entries = adj.settle(
+            requested, still_open, record, by=by, reason=reason, number=number, date=day
+        )
+        adj.write_log(path, frame, first, entries)
+        left = len(still_open) - len(entries)
+        err.print(f"logged {len(entries)} decision(s) in {path}; {left} open", markup=False)
+        raise typer.Exit(0)
+    _walk(still_open, path, frame, first, by, number, day)
+
+
+def _walk(
+    still_open: list[Any], path: Path, frame: Any, first: Any, by: str | None, number: int, day: str
+) -> None:
+    """Ask for each open disagreement in turn; every decision is written at once."""
+    from ol_analysis.feedback import adjudicate as adj
+
+    if not still_open:
+        err.print("no open disagreements", markup=False)
+        raise typer.Exit(0)
+    logged = 0
+    for index, item in enumerate(still_open, start=1):
+        out.print(open_item(item, index, len(still_open)))
+        choices = list(dict.fromkeys(item.codings.values()))
+        answer = typer.prompt(
+            "decision: a number, another value, 's' to skip, 'q' to stop", default="s"
+        ).strip()
+        if answer == "q":
+            break
+        if answer == "s":
+            continue
+        if answer.isdigit() and 1 <= int(answer) <= len(choices):
+            value = choices[int(answer) - 1]
+        else:
+            try:
+                value = adj.parse_value(answer, item.kind, item.unit)
+            except UsageError as error:
+                err.print(f"{error}; skipped", markup=False)
+                continue
+        who = by or typer.prompt("decided by")
+        why = typer.prompt("reason")
+        adj.write_log(path, frame, first, [adj.decision_entry(item, value, who, why, number, day)])
+        first = None
+        logged += 1
+    err.print(
+        f"logged {logged} decision(s) in {path}; {len(still_open) - logged} open", markup=False
+    )
 
 
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Show the changes; write nothing.")]

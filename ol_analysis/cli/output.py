@@ -167,6 +167,34 @@ def agreement_tables(report: AgreementReport) -> list[Table]:
     return [*tables, disagreements] if disagreements is not None else tables
 
 
+def _log_value(value: Hashable) -> str:
+    if value is None:
+        return "-"
+    return "coded" if value is True else "-" if value is False else str(value)
+
+
+def open_table(items: Sequence[Any], coders: Sequence[str]) -> Table:
+    """``adjudicate --list``: the disagreements the adjudication log leaves open."""
+    from ol_analysis.feedback.agree import coder_name
+
+    table = Table(title=f"Open disagreements: {len(items)}", title_justify="left")
+    for column in ("case", "unit", *(coder_name(c) for c in coders), "note"):
+        table.add_column(column)
+    for item in items:
+        note = f"decided in round {item.outdated.round} on other codings" if item.outdated else ""
+        table.add_row(item.case, item.unit, *(_log_value(v) for v in item.codings.values()), note)
+    return table
+
+
+def open_item(item: Any, index: int, total: int) -> Text:
+    """One open disagreement as ``adjudicate`` asks about it: its codings, numbered."""
+    text = Text(f"[{index}/{total}] {item.case} {item.unit}\n", style="bold")
+    for number, value in enumerate(dict.fromkeys(item.codings.values()), start=1):
+        who = ", ".join(c for c, v in item.codings.items() if v == value)
+        text.append(f"  {number}. {_log_value(value)}  ({who})\n", style="")
+    return text
+
+
 def status_table(statuses: list[SubgroupStatus]) -> Table:
     """One row per case, grouped by subgroup, with the open comments spelled out; an
     ``errors`` column when a listed case file is invalid."""

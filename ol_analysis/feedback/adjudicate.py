@@ -228,11 +228,17 @@ def _block(data: dict[str, Any], flow_keys: tuple[str, ...]) -> CommentedMap:
     return mapping
 
 
+def _null(representer: Any, _data: None) -> Any:
+    """``null`` written out: an empty ``decision:`` reads as a value someone forgot."""
+    return representer.represent_scalar("tag:yaml.org,2002:null", "null")
+
+
 def log_text(
     path: Path, round_entry: dict[str, Any] | None, decisions: Sequence[dict[str, Any]]
 ) -> str:
     """The log's new text: the old one (comments kept) with the round and decisions added."""
     yaml = round_trip_yaml()
+    yaml.representer.add_representer(type(None), _null)
     tree = None
     if path.exists():
         try:
@@ -246,7 +252,7 @@ def log_text(
         if not isinstance(tree.get(key), list):
             tree[key] = CommentedSeq()
     if round_entry is not None:
-        tree["rounds"].append(_flow(round_entry))
+        tree["rounds"].append(_block(round_entry, ("coders", "alpha_ci")))
     for entry in decisions:
         tree["decisions"].append(_block(entry, ("codings",)))
     return dump(yaml, tree)
@@ -314,3 +320,117 @@ def adjudication_status(framework: str) -> AdjudicationStatus | None:
     report = compare_all(compared_in.framework, codings)
     still = open_disagreements(report, log, compared_in.framework)
     return AdjudicationStatus(str(path), latest.round, latest.coders, decided, len(still))
+
+
+DECISION_FILE_KEYS = ("case", "unit", "decision", "by", "reason")
+
+
+@dataclass(frozen=True)
+class Requested:
+    """A decision asked for on the command line or in a decisions file."""
+
+    case: str
+    unit: str
+    value: str
+    by: str | None = None
+    reason: str | None = None
+    where: str = ""
+    """``FILE:LINE:COL`` of the entry in a decisions file, for messages."""
+
+
+def read_decisions(path: Path) -> list[Requested]:
+    """A decisions file: a YAML list of ``{case, unit, decision, reason, by}`` mappings (``by``
+    may come from ``--by``). Raises :class:`StudyError` with located problems."""
+    from ol_analysis.core.yamlsource import read_yaml
+    from ol_analysis.diagnostics import did_you_mean
+
+    if not path.is_file():
+        raise UsageError(f"{path}: no such file")
+    doc, problems = read_yaml(path)
+    if doc is None:
+        raise StudyError(problems)
+    if not isinstance(doc.data, list):
+        raise StudyError(
+            [doc.diagnostic((), "wrong-type", "a decisions file is a list of decisions", None)]
+        )
+    found = []
+    for index, item in enumerate(doc.data):
+        if not isinstance(item, dict):
+            problems.append(doc.diagnostic((index,), "wrong-type", "a decision is a mapping"))
+            continue
+        for key in item:
+            if key not in DECISION_FILE_KEYS:
+                hint = did_you_mean(str(key), DECISION_FILE_KEYS) or "expected " + ", ".join(
+                    DECISION_FILE_KEYS
+                )
+                problems.append(
+                    doc.diagnostic(
+                        (index, key),
+                        "unknown-key",
+                        f"'{key}' is not a key of a decision",
+                        hint,
+                        key=True,
+                    )
+                )
+        for key in ("case", "unit", "decision", "reason"):
+            if key not in item:
+                problems.append(
+                    doc.diagnostic((index,), "missing-field", f"this decision has no '{key}'")
+                )
+        if all(key in item for key in ("case", "unit", "decision", "reason")):
+            line, column = doc.position((index,))
+            value = item["decision"]
+            text = (
+                "null"
+                if value is None
+                else str(value).lower()
+                if isinstance(value, bool)
+                else str(value)
+            )
+            found.append(
+                Requested(
+                    str(item["case"]),
+                    str(item["unit"]),
+                    text,
+                    str(item["by"]) if item.get("by") is not None else None,
+                    str(item["reason"]),
+                    f"{doc.path}:{line}:{column}",
+                )
+            )
+    if has_errors(problems):
+        raise StudyError(problems)
+    return found
+
+
+def settle(
+    requested: Sequence[Requested],
+    still_open: Sequence[OpenDisagreement],
+    log: AdjudicationLog,
+    *,
+    by: str | None,
+    reason: str | None,
+    number: int,
+    date: str,
+) -> list[dict[str, Any]]:
+    """The log entries for requested decisions; a :class:`UsageError` names the first that
+    settles no open disagreement, has a value the unit does not take, or lacks who or why."""
+    by_id = {item.id: item for item in still_open}
+    entries = []
+    for request in requested:
+        where = f"{request.where}: " if request.where else ""
+        ident = unit_id(request.case, request.unit)
+        item = by_id.pop(ident, None)
+        if item is None:
+            decided = log.settled().get((request.case, request.unit))
+            problem = (
+                f"already decided in round {decided.round}"
+                if decided is not None
+                else "not an open disagreement of these codings"
+            )
+            raise UsageError(f"{where}{ident}: {problem} (see 'ol-analysis adjudicate --list')")
+        who, why = request.by or by, request.reason or reason
+        if not who or not why:
+            raise UsageError(f"{where}{ident}: say who decided (--by) and why (--reason)")
+        value = parse_value(request.value, item.kind, item.unit)
+        entries.append(decision_entry(item, value, who, why, number, date))
+    return entries
