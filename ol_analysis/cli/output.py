@@ -458,3 +458,48 @@ def _qca_necessity_table(result: dict[str, Any]) -> Table:
     for item in result["necessity"]:
         table.add_row(item["condition"], _share(item["consistency"]), _share(item["coverage"]))
     return table
+
+
+def _excerpt(text: str, width: int = 60) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+def sources_tables(result: dict[str, Any]) -> list[RenderableType]:
+    """``ol-analysis sources``: one row per document (passages, codes, share coded), then per
+    coded document its passages with line:column, case, codes and text, then the uncoded."""
+    documents = result["documents"]
+    overview = Table(title="Source documents", title_justify="left")
+    for column in ("document", "file", "cases", "kind", "date", "passages", "coded"):
+        overview.add_column(column, overflow="fold")
+    for doc in documents:
+        share = "—" if doc["share"] is None else f"{doc['share']:.1%}"
+        overview.add_row(
+            doc["id"],
+            doc["file"] + ("" if doc["present"] else " (absent)"),
+            ", ".join(doc["cases"]),
+            doc["kind"] or "",
+            doc["date"] or "",
+            str(len(doc["passages"])),
+            share,
+        )
+    shown: list[RenderableType] = [overview]
+    for doc in documents:
+        if not doc["passages"]:
+            continue
+        table = Table(title=f"{doc['id']}: coded passages", title_justify="left")
+        for column in ("line:col", "case", "codes", "passage"):
+            table.add_column(column, overflow="fold")
+        for passage in doc["passages"]:
+            table.add_row(
+                f"{passage['line']}:{passage['column']}",
+                passage["case"],
+                "\n".join(passage["codes"]),
+                _excerpt(passage.get("text", "")),
+            )
+        shown.append(table)
+    uncoded = result["uncoded"]
+    shown.append(Text(f"uncoded documents: {', '.join(uncoded) if uncoded else 'none'}"))
+    if not result["verified"]:
+        shown.append(Text("quotes not verified: the source documents are not there", "yellow"))
+    return shown
