@@ -168,18 +168,33 @@ def import_refi(
     file: Annotated[Path, typer.Argument(metavar="FILE.qdpx", help="A REFI-QDA project.")],
     out: Annotated[Path, typer.Option("--out", help="The new study folder.")],
     force: Annotated[bool, typer.Option("--force", help="Overwrite a study there.")] = False,
+    accept_losses: Annotated[
+        bool,
+        typer.Option(
+            "--accept-losses",
+            help="Import even when something of the project cannot be brought back (the loss "
+            "report is then printed as warnings).",
+        ),
+    ] = False,
 ) -> None:
-    """A study folder (framework.yaml + cases/) from a REFI-QDA project; then validates it."""
+    """A study folder (framework.yaml + cases/) from a REFI-QDA project; then validates it.
+
+    Exits 1 with a loss report (rule refi-loss) when the study would lack something the
+    project holds, and writes nothing, unless --accept-losses is given."""
+    from ol_analysis.cli.output import print_diagnostics
     from ol_analysis.core.study import load_study
     from ol_analysis.interop.refi.project import import_project
 
-    written = import_project(file, out, force=force)
+    result = import_project(file, out, force=force, accept_losses=accept_losses)
+    print_diagnostics(err, result.losses)
     try:
         load_study(out)
     except StudyError as error:
         err.print(f"the imported study in {out} does not validate:", markup=False)
         raise fail_with(error) from None
-    err.print(f"wrote {out}: framework.yaml and {len(written) - 1} case file(s)", markup=False)
+    cases = sum(1 for path in result.written if path.parent.name == "cases")
+    how = "its own files, checked" if result.carried else "rebuilt from the REFI-QDA elements"
+    err.print(f"wrote {out}: framework.yaml and {cases} case file(s) ({how})", markup=False)
 
 
 app.add_typer(export_app, name="export")

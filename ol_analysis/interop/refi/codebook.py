@@ -26,10 +26,10 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from xml.etree.ElementTree import Element, ParseError
+from xml.etree.ElementTree import Element, ParseError, TreeBuilder
 
 from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import fromstring
+from defusedxml.ElementTree import DefusedXMLParser, fromstring
 
 from ol_analysis.errors import UsageError
 from ol_analysis.interop.refi.export import CODEBOOK_NS, PROJECT_NS
@@ -43,12 +43,38 @@ _EXAMPLES = re.compile(r"(?:^|\n\n)Examples:\n((?:- .*(?:\n|$))+)\s*$")
 TODO = "TODO: check nl/en (both copied from the REFI-QDA name)"
 
 
-def parse_xml(data: bytes, what: str) -> Element:
-    """Parse untrusted XML: no DTD, no entities, bounded size."""
+class _LineBuilder(TreeBuilder):
+    """Notes the line and column each element starts at (for the loss report)."""
+
+    def __init__(self, lines: dict[Element, tuple[int, int]]) -> None:
+        super().__init__()
+        self.lines = lines
+        self.parser: DefusedXMLParser | None = None
+
+    def start(self, tag: str, attrs: dict[str, str]) -> Element:
+        element = super().start(tag, attrs)
+        if self.parser is not None:
+            expat = self.parser.parser
+            self.lines[element] = (expat.CurrentLineNumber, expat.CurrentColumnNumber + 1)
+        return element
+
+
+def parse_xml(
+    data: bytes, what: str, lines: dict[Element, tuple[int, int]] | None = None
+) -> Element:
+    """Parse untrusted XML: no DTD, no entities, bounded size; ``lines`` gets each element's
+    line and column when given."""
     if len(data) > MAX_XML_BYTES:
         raise UsageError(f"{what}: larger than {MAX_XML_BYTES // (1024 * 1024)} MiB")
     try:
-        root: Element = fromstring(data, forbid_dtd=True)
+        if lines is None:
+            root: Element = fromstring(data, forbid_dtd=True)
+        else:
+            builder = _LineBuilder(lines)
+            parser = DefusedXMLParser(target=builder, forbid_dtd=True)
+            builder.parser = parser
+            parser.feed(data)
+            root = parser.close()
     except DefusedXmlException as error:
         raise UsageError(f"{what}: refused XML with a DTD or entities ({error})") from None
     except (ParseError, ValueError) as error:
@@ -63,8 +89,8 @@ def _check_file(path: Path) -> None:
         raise UsageError(f"{path}: no such file")
 
 
-def read_qdpx(path: Path) -> Element:
-    """The ``project.qde`` root of a ``.qdpx`` file."""
+def read_qdpx(path: Path, lines: dict[Element, tuple[int, int]] | None = None) -> Element:
+    """The ``project.qde`` root of a ``.qdpx`` file (``lines``: see :func:`parse_xml`)."""
     _check_file(path)
     if not zipfile.is_zipfile(path):
         raise UsageError(f"{path}: not a REFI-QDA project (.qdpx is a zip file)")
@@ -79,7 +105,8 @@ def read_qdpx(path: Path) -> Element:
             data = archive.read(info)
     except (zipfile.BadZipFile, OSError, RuntimeError) as error:
         raise UsageError(f"{path}: unreadable zip file ({error})") from None
-    return _expect_root(parse_xml(data, f"{path}: project.qde"), PROJECT_NS, "Project", path)
+    root = parse_xml(data, f"{path}: project.qde", lines)
+    return _expect_root(root, PROJECT_NS, "Project", path)
 
 
 def read_qdc(path: Path) -> Element:

@@ -39,6 +39,8 @@ from ol_analysis.analysis.codings import (
 )
 from ol_analysis.core.framework import Code, Framework, Group, Label
 from ol_analysis.core.study import Case, Study
+from ol_analysis.interop.refi.carrier import DESCRIPTION as CARRIER_DESCRIPTION
+from ol_analysis.interop.refi.carrier import case_note, study_notes
 from ol_analysis.interop.refi.text import RefiNote, case_notes, case_text, guid
 
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
@@ -198,16 +200,22 @@ def _user_guid(name: str) -> str:
     return guid(f"user:{name}")
 
 
-def _variable_value(parent: ET.Element, group: Group, value: Any) -> None:
+def variable_text(group: Group, value: Any) -> tuple[str, str]:
+    """The REFI-QDA variable type of a group and a value's text as it is exported."""
     kind = VARIABLE_TYPES[group.kind]
-    element = ET.SubElement(parent, "VariableValue")
-    ET.SubElement(element, "VariableRef", {"targetGUID": guid(f"variable:{group.path}")})
     if kind == "Boolean":
         shown = "true" if value else "false"
     elif kind == "Float":
         shown = format(Decimal(str(value)), "f")  # xsd:decimal has no exponent
     else:
         shown = text_of(value)
+    return kind, clean_text(shown)
+
+
+def _variable_value(parent: ET.Element, group: Group, value: Any) -> None:
+    kind, shown = variable_text(group, value)
+    element = ET.SubElement(parent, "VariableValue")
+    ET.SubElement(element, "VariableRef", {"targetGUID": guid(f"variable:{group.path}")})
     ET.SubElement(element, VALUE_ELEMENTS[kind]).text = shown
 
 
@@ -247,10 +255,10 @@ def build_project(study: Study, lang: str = "nl") -> tuple[bytes, dict[str, byte
             )
     files: dict[str, bytes] = {}
     cases = list(study)
+    notes_element = ET.Element("Notes")
     if cases:
         cases_element = ET.SubElement(root, "Cases")
         sources_element = ET.Element("Sources")
-        notes_element = ET.Element("Notes")
         for case in cases:
             source_guid = guid(f"source:{case.id}")
             case_element = ET.SubElement(
@@ -265,21 +273,35 @@ def build_project(study: Study, lang: str = "nl") -> tuple[bytes, dict[str, byte
                     _variable_value(case_element, group, value)
             ET.SubElement(case_element, "SourceRef", {"targetGUID": source_guid})
             notes = case_notes(framework, case, lang)
+            carried = case_note(case)
             files[f"sources/{source_guid}.txt"] = _source_element(
-                sources_element, framework, case, lang, notes
+                sources_element, framework, case, lang, [*notes, *([carried] if carried else [])]
             )
             for note in notes:
-                attributes = {"guid": note.guid, "name": note.name}
-                if note.author:
-                    attributes["creatingUser"] = _user_guid(note.author)
-                note_element = ET.SubElement(notes_element, "Note", attributes)
-                ET.SubElement(note_element, "PlainTextContent").text = note.text
+                _note_element(notes_element, note)
+            if carried is not None:
+                _note_element(notes_element, carried, CARRIER_DESCRIPTION)
         root.append(sources_element)
-        if len(notes_element):
-            root.append(notes_element)
+    project_notes = study_notes(study)
+    for note in project_notes:
+        _note_element(notes_element, note, CARRIER_DESCRIPTION)
+    if len(notes_element):
+        root.append(notes_element)
     if info.description:
         ET.SubElement(root, "Description").text = " ".join(info.description.split())
+    for note in project_notes:
+        ET.SubElement(root, "NoteRef", {"targetGUID": note.guid})
     return _serialise(root), files
+
+
+def _note_element(parent: ET.Element, note: RefiNote, description: str | None = None) -> None:
+    attributes = {"guid": note.guid, "name": note.name}
+    if note.author:
+        attributes["creatingUser"] = _user_guid(note.author)
+    element = ET.SubElement(parent, "Note", attributes)
+    if description:
+        ET.SubElement(element, "Description").text = description
+    ET.SubElement(element, "PlainTextContent").text = note.text
 
 
 def _source_element(

@@ -9,13 +9,31 @@ carried back.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element
 
-from ol_analysis.errors import UsageError
+from ol_analysis.analysis.codings import case_code_paths, group_value
+from ol_analysis.core.study import Study
+from ol_analysis.diagnostics import Diagnostic
+from ol_analysis.errors import OlAnalysisError, StudyError, UsageError
+from ol_analysis.interop.refi.carrier import (
+    FRAMEWORK_FILE,
+    PREFIX,
+    STUDY_FILE,
+    Carried,
+    CaseFacts,
+    RefiFacts,
+    case_file_name,
+    expected_note_guids,
+    find_carried,
+    load_carried,
+    what_the_rebuild_loses,
+)
 from ol_analysis.interop.refi.codebook import (
+    RefiCode,
     Skeleton,
     _Ids,
     _label,
@@ -25,6 +43,9 @@ from ol_analysis.interop.refi.codebook import (
     skeleton_from_codes,
     slug,
 )
+from ol_analysis.interop.refi.export import CodeNode, codebook_tree, variable_groups, variable_text
+from ol_analysis.interop.refi.losses import LossReport
+from ol_analysis.interop.refi.text import guid
 from ol_analysis.interop.yamlwrite import Flow, dump_yaml
 from ol_analysis.safe_write import ensure_folder, write_text_atomic
 
@@ -46,6 +67,8 @@ class RefiCase:
     codes: set[str] = field(default_factory=set)  # code GUIDs on the case as a whole
     segments: list[set[str]] = field(default_factory=list)  # code GUIDs per coded segment
     values: dict[str, str] = field(default_factory=dict)  # variable GUID → value text
+    element: Element | None = None
+    source_guids: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -54,6 +77,13 @@ class Project:
     skeleton: Skeleton
     variables: dict[str, tuple[str, str]]  # GUID → (name, typeOfVariable)
     cases: list[RefiCase]
+    root: Element | None = None
+    lines: dict[Element, tuple[int, int]] = field(default_factory=dict)
+    code_guids: set[str] = field(default_factory=set)  # every code of the codebook
+    sources: dict[str, tuple[Element, dict[str, set[str]]]] = field(default_factory=dict)
+    notes: list[tuple[Element, str, str]] = field(default_factory=list)  # element, name, text
+    variable_elements: dict[str, Element] = field(default_factory=dict)
+    cases_from_sources: bool = False
 
 
 def _guid(element: Element, attribute: str = "targetGUID") -> str:
@@ -84,8 +114,13 @@ def _values(root: Element, owner: Element) -> dict[str, str]:
     return values
 
 
+def _code_guids(codes: list[RefiCode]) -> set[str]:
+    return {c.guid for c in codes} | {g for c in codes for g in _code_guids(c.children)}
+
+
 def parse_project(path: Path) -> Project:
-    root = read_qdpx(path)
+    lines: dict[Element, tuple[int, int]] = {}
+    root = read_qdpx(path, lines)
     codebook = root.find(_q(root, "CodeBook"))
     codes = codebook.find(_q(root, "Codes")) if codebook is not None else None
     refi_codes = parse_codes(root, codes) if codes is not None else []
@@ -108,18 +143,31 @@ def parse_project(path: Path) -> Project:
         )
         case.codes = {_guid(ref) for ref in element.findall(_q(root, "CodeRef"))}
         case.values = _values(root, element)
+        case.element = element
         for ref in element.findall(_q(root, "SourceRef")):
+            case.source_guids.append(_guid(ref))
             case.segments += sources.get(_guid(ref), (None, {}))[1].values()
         for ref in element.findall(_q(root, "SelectionRef")):
             case.segments.append(selections.get(_guid(ref), set()))
         cases.append(case)
-    if not cases:  # a project without cases: each source is one
+    from_sources = not cases
+    if from_sources:  # a project without cases: each source is one
         for source, segments in sources.values():
             name = source.get("name") or _guid(source, "guid")
-            cases.append(
-                RefiCase(name, name, set(), list(segments.values()), _values(root, source))
-            )
-    return Project(name, skeleton, variables, cases)
+            case = RefiCase(name, name, set(), list(segments.values()), _values(root, source))
+            case.element, case.source_guids = source, [_guid(source, "guid")]
+            cases.append(case)
+    notes = [
+        (note, note.get("name") or "", note.findtext(_q(root, "PlainTextContent")) or "")
+        for note in root.iterfind(f"{_q(root, 'Notes')}/{_q(root, 'Note')}")
+    ]
+    project = Project(name, skeleton, variables, cases, root, lines, _code_guids(refi_codes))
+    project.sources, project.notes, project.cases_from_sources = sources, notes, from_sources
+    project.variable_elements = {
+        _guid(v, "guid"): v
+        for v in root.iterfind(f"{_q(root, 'Variables')}/{_q(root, 'Variable')}")
+    }
+    return project
 
 
 def _owner(skeleton: Skeleton, path: str) -> tuple[str, str | None]:
@@ -204,8 +252,11 @@ def _convert(kind: str, text: str) -> Any:
     return text
 
 
-def build_study(project: Project) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
-    """The framework and the cases (by id) as plain data."""
+def build_study(
+    project: Project, losses: LossReport | None = None
+) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """The framework and the cases (by id) as plain data; what is dropped goes to ``losses``."""
+    losses = losses if losses is not None else LossReport("", {})
     skeleton = project.skeleton
     paths = _all_paths(skeleton)
     cases: dict[str, dict[str, Any]] = {}
@@ -231,6 +282,11 @@ def build_study(project: Project) -> tuple[dict[str, Any], dict[str, dict[str, A
             data[part_id][group_id] = records
         for variable_guid, text in refi_case.values.items():
             if variable_guid not in project.variables:
+                losses.add(
+                    refi_case.element,
+                    f"case '{refi_case.name}': a value ('{text}') of a variable the project "
+                    "does not declare",
+                )
                 continue
             name, type_name = project.variables[variable_guid]
             kind = VARIABLE_KINDS.get(type_name, "text")
@@ -239,10 +295,23 @@ def build_study(project: Project) -> tuple[dict[str, Any], dict[str, dict[str, A
             if skeleton.kinds[group] == "multi":
                 codes = [c.strip() for c in text.split(";") if c.strip()]
                 known = [c for c in codes if f"{group}.{c}" in paths]
+                if len(known) < len(codes):
+                    unknown = ", ".join(c for c in codes if c not in known)
+                    losses.add(
+                        refi_case.element,
+                        f"case '{refi_case.name}': variable '{name}' names code(s) the "
+                        f"codebook lacks: {unknown}",
+                    )
                 merged = data[part_id].get(group_id, []) + known
                 data[part_id][group_id] = sorted(set(merged), key=merged.index)
                 coded_variables.setdefault(group, []).append(case_id)
-            elif skeleton.kinds[group] != "records":
+            elif skeleton.kinds[group] == "records":
+                losses.add(
+                    refi_case.element,
+                    f"case '{refi_case.name}': variable '{name}' is a group of records here; "
+                    f"its value '{text}' has no place",
+                )
+            else:
                 try:
                     data[part_id][group_id] = _convert(skeleton.kinds[group], text)
                 except ValueError:
@@ -292,21 +361,205 @@ def _is_case_id(name: str) -> bool:
     return re.fullmatch(r"[a-z0-9][a-z0-9_-]*", name) is not None
 
 
-def import_project(path: Path, out: Path, *, force: bool = False) -> list[Path]:
-    """Write ``out/framework.yaml`` and ``out/cases/<id>.yaml``; returns the files written."""
+@dataclass
+class ImportResult:
+    """What :func:`import_project` wrote, how, and what it could not bring back."""
+
+    written: list[Path]
+    carried: bool  # True: the study's own files, checked against the REFI-QDA elements
+    losses: list[Diagnostic]
+
+
+def _facts(project: Project) -> RefiFacts:
+    cases = {}
+    for case in project.cases:
+        codes = set(case.codes) | {g for segment in case.segments for g in segment}
+        cases[case.name] = CaseFacts(case.title, codes, dict(case.values))
+    return RefiFacts(project.code_guids, cases)
+
+
+def _extras(project: Project, study: Study, losses: LossReport) -> None:
+    """Losses of a carried import: what the project holds beyond what an export writes."""
+    assert project.root is not None
+    root = project.root
+    notes = expected_note_guids(study, study.framework)
+    for element, name, _text in project.notes:
+        if _guid(element, "guid") not in notes and not name.startswith(PREFIX):
+            losses.add(element, f"note '{name}' is not brought back (the study has no memos)")
+    known_sources = {guid(f"source:{case_id}") for case_id in study.cases}
+    for source_guid, (element, _segments) in project.sources.items():
+        if source_guid not in known_sources:
+            kind = element.tag.rpartition("}")[2]
+            losses.add(
+                element,
+                f"{kind} '{element.get('name', '')}' and its codings are not "
+                "brought back (not a case text of this study)",
+            )
+    known_variables = {guid(f"variable:{g.path}") for g in variable_groups(study.framework)}
+    for variable_guid, element in project.variable_elements.items():
+        if variable_guid not in known_variables:
+            losses.add(
+                element,
+                f"variable '{element.get('name', '')}' and its values are not brought back "
+                "(framework.yaml has no group for it)",
+            )
+    _containers(root, losses)
+
+
+def _containers(root: Element, losses: LossReport) -> None:
+    for name, what in (("Sets", "sets"), ("Graphs", "graphs"), ("Links", "links")):
+        element = root.find(_q(root, name))
+        if element is not None and len(element):
+            losses.add(element, f"{len(element)} {what} not brought back (the study has none)")
+
+
+def _rebuild_losses(project: Project, losses: LossReport) -> None:
+    """Losses of a study rebuilt from the elements alone (a foreign project, or a changed one)."""
+    assert project.root is not None
+    root = project.root
+    for element, name, _text in project.notes:
+        if not name.startswith(PREFIX):
+            losses.add(element, f"note '{name}' is not brought back (the study has no memos)")
+    used = {g for case in project.cases for g in case.source_guids}
+    for source_guid, (element, segments) in project.sources.items():
+        kind, name = element.tag.rpartition("}")[2], element.get("name", "")
+        if source_guid not in used:
+            losses.add(
+                element, f"{kind} '{name}' belongs to no case: its codings are not brought back"
+            )
+            continue
+        selections = [e for e in element if e.tag.endswith("Selection")]
+        if selections:
+            losses.add(
+                element,
+                f"{kind} '{name}': the text of {len(selections)} selection(s) is not kept "
+                f"as evidence (their codes are); {len(segments)} coded",
+            )
+        elif kind != "TextSource":
+            losses.add(element, f"{kind} '{name}': the source itself is not brought back")
+    _containers(root, losses)
+
+
+def check_carried(study: Study, facts: RefiFacts) -> list[str]:
+    """Why the carried study does not agree with the REFI-QDA elements (empty: it agrees)."""
+    framework = study.framework
+    reasons = []
+    expected = {guid(node.path) for node in _walk(codebook_tree(framework))}
+    if expected != facts.code_guids:
+        added, removed = len(facts.code_guids - expected), len(expected - facts.code_guids)
+        reasons.append(
+            f"the codebook differs from framework.yaml ({added} code(s) added, {removed} removed)"
+        )
+        return reasons
+    if set(facts.cases) != set(study.cases):
+        only_refi = sorted(set(facts.cases) - set(study.cases))
+        only_carried = sorted(set(study.cases) - set(facts.cases))
+        reasons.append(
+            "the cases differ from the carried case files "
+            f"(in the project only: {', '.join(only_refi) or '-'}; "
+            f"carried only: {', '.join(only_carried) or '-'})"
+        )
+    variables = variable_groups(framework)
+    for case_id, case in study.cases.items():
+        refi = facts.cases.get(case_id)
+        if refi is None:
+            continue
+        codes = {guid(p) for p in case_code_paths(framework, case)}
+        if codes != refi.codes:
+            added, removed = len(refi.codes - codes), len(codes - refi.codes)
+            reasons.append(f"case {case_id}: {added} code(s) added, {removed} removed")
+        values = {}
+        for group in variables:
+            value = group_value(case, group)
+            if value is not None:
+                values[guid(f"variable:{group.path}")] = variable_text(group, value)[1]
+        changed = sorted(
+            k for k in set(values) | set(refi.values) if values.get(k) != refi.values.get(k)
+        )
+        if changed:
+            reasons.append(f"case {case_id}: {len(changed)} variable value(s) changed")
+        if " ".join(refi.title.split()) != " ".join(case.title.split()):
+            reasons.append(f"case {case_id}: the title changed")
+    return reasons
+
+
+def _walk(nodes: list[CodeNode]) -> Iterator[CodeNode]:
+    for node in nodes:
+        yield node
+        yield from _walk(node.children)
+
+
+def _carried_study(project: Project, losses: LossReport) -> tuple[Carried, Study | None]:
+    """The carried study when it agrees with the elements; else None, with the reasons."""
+    carried = find_carried(project.notes)
+    if carried.framework is None:
+        return carried, None
+    where = carried.element(FRAMEWORK_FILE)
+    try:
+        study = load_carried(carried)
+    except OlAnalysisError as error:
+        losses.add(
+            where,
+            f"the ol-analysis carrier notes do not make a valid study ({error}); "
+            "the study is rebuilt from the REFI-QDA elements",
+        )
+        return carried, None
+    reasons = check_carried(study, _facts(project))
+    if not reasons:
+        return carried, study
+    losses.add(
+        where,
+        "the project was changed after the export, so its ol-analysis carrier notes were not "
+        f"used: {'; '.join(reasons)}",
+        "the study is rebuilt from the REFI-QDA elements; group kinds, roles, second-language "
+        "labels and the losses below follow from that",
+    )
+    for case_id, lost in what_the_rebuild_loses(study).items():
+        losses.add(
+            carried.element(case_file_name(case_id)),
+            f"case {case_id}: rebuilt without its {', '.join(lost)}",
+        )
+    return carried, None
+
+
+def import_project(
+    path: Path, out: Path, *, force: bool = False, accept_losses: bool = False
+) -> ImportResult:
+    """Write ``out/framework.yaml`` and ``out/cases/<id>.yaml`` (and ``study.yaml``).
+
+    A project exported by ol-analysis gives back its own files when the REFI-QDA elements agree
+    with them (:mod:`ol_analysis.interop.refi.carrier`); any other project is rebuilt from its
+    elements. What cannot be brought back is listed as ``refi-loss`` diagnostics: without
+    ``accept_losses`` they raise :class:`StudyError` and nothing is written.
+    """
     project = parse_project(path)
-    framework, cases = build_study(project)
-    target = out / "framework.yaml"
+    losses = LossReport(str(path), project.lines, accepted=accept_losses)
+    carried, study = _carried_study(project, losses)
+    files: dict[str, str] = {}
+    if study is not None:
+        _extras(project, study, losses)
+        for name, (text, _element) in carried.files.items():
+            if name in (FRAMEWORK_FILE, STUDY_FILE) or name in {
+                case_file_name(case_id) for case_id in study.cases
+            }:
+                files[name] = text
+    else:
+        framework, cases = build_study(project, losses)
+        _rebuild_losses(project, losses)
+        header = f"# Imported from {path.name} by ol-analysis; review every TODO.\n"
+        files[FRAMEWORK_FILE] = header + dump_yaml(framework)
+        schema = "# yaml-language-server: $schema=../build/schema.json\n"
+        for case_id, data in cases.items():
+            files[case_file_name(case_id)] = schema + dump_yaml(data)
+    if losses and not accept_losses:
+        raise StudyError(losses.sorted())
+    target = out / FRAMEWORK_FILE
     cases_dir = out / "cases"
     if not force and (target.exists() or (cases_dir.is_dir() and any(cases_dir.iterdir()))):
         raise UsageError(f"{out} already holds a study (use --force to overwrite)")
     ensure_folder(cases_dir)
-    header = f"# Imported from {path.name} by ol-analysis; review every TODO.\n"
-    write_text_atomic(target, header + dump_yaml(framework))
-    written = [target]
-    for case_id, data in cases.items():
-        file = cases_dir / f"{case_id}.yaml"
-        schema = "# yaml-language-server: $schema=../build/schema.json\n"
-        write_text_atomic(file, schema + dump_yaml(data))
-        written.append(file)
-    return written
+    written = []
+    for name, text in files.items():
+        write_text_atomic(out / name, text)
+        written.append(out / name)
+    return ImportResult(written, study is not None, losses.sorted())
