@@ -195,6 +195,18 @@ def open_item(item: Any, index: int, total: int) -> Text:
     return text
 
 
+def adjudication_line(status: Any) -> Text:
+    """``status``'s line on the adjudication: open disagreements of the log's latest round."""
+    head = f"Adjudication, round {status.round} ({', '.join(status.coders)}): "
+    if status.open is None:
+        return Text(head + f"cannot compare the codings again: {status.problem}", style="yellow")
+    total = status.open + status.decisions
+    return Text(
+        head + f"{status.open} of {total} disagreements open, {status.decisions} decided",
+        style="bold" if status.open else "green",
+    )
+
+
 def status_table(statuses: list[SubgroupStatus]) -> Table:
     """One row per case, grouped by subgroup, with the open comments spelled out; an
     ``errors`` column when a listed case file is invalid."""
