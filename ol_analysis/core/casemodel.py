@@ -68,7 +68,7 @@ def code_type(codes: Sequence[Code], where: str) -> Any:
             raise PydanticCustomError(
                 "unknown-code",
                 "'{value}' is not a code of {where}",
-                {"value": value, "where": where, "hint": did_you_mean(value, ids) or ""},
+                {"value": value, "where": where, "hint": code_hint(value, ids)},
             )
         return value
 
@@ -86,6 +86,30 @@ def code_type(codes: Sequence[Code], where: str) -> Any:
         AfterValidator(check),
         WithJsonSchema(schema),
     ]
+
+
+_DATE_LIKE = re.compile(
+    r"^(\d{1,4}[-/.]\d{1,2}([-/.]\d{1,4})?|[a-z]+\.? \d{4}|\d{1,2} [a-z]+\.? \d{4})$",
+    re.IGNORECASE,
+)
+_ALLOWED_SHOWN = 12
+
+
+def looks_like_date(value: str) -> bool:
+    """``2019-03``, ``12-03-2021``, ``maart 2019``, ``3 mrt. 2019``: a date or month as typed."""
+    return _DATE_LIKE.match(value.strip()) is not None
+
+
+def code_hint(value: str, ids: Sequence[str]) -> str:
+    """The hint for a value that is no code: the nearest code, else what the codes are (and that
+    a date is not one of them)."""
+    close = did_you_mean(value, ids)
+    if close:
+        return close
+    allowed = ", ".join(ids[:_ALLOWED_SHOWN]) + (", …" if len(ids) > _ALLOWED_SHOWN else "")
+    if looks_like_date(value):
+        return f"this field takes a code, not a date; allowed: {allowed}"
+    return f"allowed: {allowed}"
 
 
 def _code_doc(code: Code) -> str:

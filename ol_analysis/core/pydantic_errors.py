@@ -6,6 +6,7 @@ declarative and every stage reports problems the same way.
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from collections.abc import Iterator
@@ -147,11 +148,14 @@ def _one(
             key=bool(parent) and not isinstance(parent[-1], int),
         )
     if value is None and kind in _WRONG_TYPE_EXPECTED:
+        return make(loc, "empty-value", f"{where} has no value", _empty_hint(root_model, loc))
+    if kind == "string_pattern_mismatch" and loc == ("id",):
         return make(
             loc,
-            "empty-value",
-            f"{where} has no value",
-            "fill it in, or remove the line if the group is optional",
+            "invalid-id",
+            f"{describe(value)} is not a valid id: use lower-case letters, digits, '-' and '_', "
+            "starting with a letter or digit",
+            _id_hint(str(value)),
         )
     if kind in _RANGE_TYPES:
         bound = next(iter(ctx.items()), ("", ""))
@@ -174,6 +178,30 @@ def _one(
             f"{where} must be a list, found a mapping",
             "write each entry on its own line starting with '- '",
         )
+    if kind == "list_type" and value is not None and not isinstance(value, list):
+        return make(
+            loc,
+            "wrong-type",
+            f"{where} must be a list, found {describe(value)}",
+            f"a list, even of one: '{loc[-1]}: [{value}]', or each entry on its own line "
+            "starting with '- '",
+        )
+    if kind == "string_type" and isinstance(value, list) and _takes_one_code(root_model, loc):
+        return make(
+            loc,
+            "wrong-type",
+            f"{where} takes one code, found a list",
+            f"a single group holds one code: write '{loc[-1]}: {value[0]}'"
+            if len(value) == 1 and isinstance(value[0], str)
+            else "choose one code; only a multi group takes a list",
+        )
+    if kind in _NUMBER_TYPES and isinstance(value, str) and _is_number(value):
+        return make(
+            loc,
+            "wrong-type",
+            f"{where} must be {_WRONG_TYPE_EXPECTED[kind]}, found the text '{value}' (in quotes)",
+            f"remove the quotes: '{loc[-1]}: {value}'",
+        )
     expected = _WRONG_TYPE_EXPECTED.get(kind)
     if expected:
         hint = None
@@ -183,6 +211,43 @@ def _one(
             hint = "write the text on one line, or as a block after '>'"
         return make(loc, "wrong-type", f"{where} must be {expected}, found {describe(value)}", hint)
     return make(loc, "invalid-value", f"{where}: {item['msg']}", None)
+
+
+_NUMBER_TYPES = {"int_type", "int_parsing", "float_type", "float_parsing"}
+_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text.strip())
+    except ValueError:
+        return False
+    return bool(text.strip())
+
+
+def _id_hint(value: str) -> str:
+    """A valid id close to ``value`` (``C15`` → ``c15``), as a hint."""
+    suggestion = re.sub(r"[^a-z0-9_-]+", "-", value.strip().lower()).strip("-_")
+    if _ID_PATTERN.match(suggestion):
+        return f"write 'id: {suggestion}' and name the file {suggestion}.yaml"
+    return "write an id such as 'c12' and name the file after it (c12.yaml)"
+
+
+def _takes_one_code(root_model: type[BaseModel], loc: Loc) -> bool:
+    """True when ``loc`` is a single group's coded item (its model has a ``code`` field)."""
+    owner = model_at(root_model, loc)
+    return owner is not None and "code" in owner.model_fields
+
+
+def _empty_hint(root_model: type[BaseModel], loc: Loc) -> str:
+    """Fill in a required key; fill in or remove an optional one."""
+    owner = model_at(root_model, loc[:-1]) if loc else None
+    field = owner.model_fields.get(str(loc[-1])) if owner is not None and loc else None
+    if field is not None and field.is_required():
+        return f"fill it in: '{loc[-1]}' is required"
+    if field is not None:
+        return f"fill it in, or remove the line: '{loc[-1]}' is optional"
+    return "fill it in, or remove the line"
 
 
 def _missing_what(loc: Loc) -> str:

@@ -8,6 +8,7 @@ The second pass reads the raw data, so it reports even when the first found prob
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from ol_analysis.core.framework import Group
 from ol_analysis.core.pydantic_errors import to_diagnostics
 from ol_analysis.core.values import as_list
 from ol_analysis.core.yamlsource import SourceDocument, source_text
-from ol_analysis.diagnostics import Diagnostic, has_errors
+from ol_analysis.diagnostics import Diagnostic, Severity, has_errors
 
 
 def validate_document(
@@ -47,6 +48,7 @@ def validate_document(
         problems += to_diagnostics(error, doc, models.case)
     problems += _rule_checks(doc, models)
     if file_path is not None:
+        problems = [_id_hint(d, file_path) for d in problems]
         problems += _check_id(doc, file_path)
     return (model if not has_errors(problems) else None), problems
 
@@ -65,8 +67,22 @@ def case_id_of(data: Any) -> str | None:
     return source_text(value) if value is not None else None
 
 
+def _id_hint(diagnostic: Diagnostic, file_path: Path) -> Diagnostic:
+    """An invalid id's hint names the file: its name is the id to write when it is valid."""
+    stem = file_path.stem
+    if diagnostic.rule != "invalid-id" or re.fullmatch(CASE_ID_PATTERN, stem) is None:
+        return diagnostic
+    suggested = (diagnostic.hint or "").split("'")[1:2]
+    hint = f"write 'id: {stem}', as the file is named"
+    if suggested and suggested[0] != f"id: {stem}":
+        hint += f", or '{suggested[0]}' and rename the file to {suggested[0][4:]}.yaml"
+    return replace(diagnostic, hint=hint)
+
+
 def _check_id(doc: SourceDocument, file_path: Path) -> list[Diagnostic]:
     case_id = case_id_of(doc.data)
+    if case_id is not None and re.fullmatch(CASE_ID_PATTERN, case_id) is None:
+        return []  # an invalid id is reported as such ('invalid-id'), with the file's name
     if case_id is not None and case_id != file_path.stem:
         stem = file_path.stem
         fits = re.fullmatch(CASE_ID_PATTERN, stem) is not None
@@ -93,6 +109,8 @@ def _rule_checks(doc: SourceDocument, models: CaseModels) -> list[Diagnostic]:
             problems += _duplicate_codes(doc, loc, value)
         if group.kind == "records" and isinstance(value, list) and group.key:
             problems += _duplicate_records(doc, loc, group, value)
+        if group.kind == "records" and isinstance(value, list):
+            problems += _date_labels(doc, loc, group, value)
         if group.only_with and group.only_with not in coded:
             problems.append(
                 doc.diagnostic(
@@ -103,6 +121,75 @@ def _rule_checks(doc: SourceDocument, models: CaseModels) -> list[Diagnostic]:
                     key=True,
                 )
             )
+    return problems
+
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("januari", "january", "jan"),
+            ("februari", "february", "feb"),
+            ("maart", "march", "mrt", "mar"),
+            ("april", "apr"),
+            ("mei", "may"),
+            ("juni", "june", "jun"),
+            ("juli", "july", "jul"),
+            ("augustus", "august", "aug"),
+            ("september", "sep", "sept"),
+            ("oktober", "october", "okt", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
+_MONTH_YEAR = re.compile(r"^(\d{1,2})[-/.](\d{4})$")
+_NAMED_MONTH = re.compile(r"^(?:(\d{1,2}) )?([a-z]+)\.? (\d{4})$", re.IGNORECASE)
+
+
+def iso_form(text: str) -> str | None:
+    """``12-03-2021`` → ``2021-03-12``, ``03-2019`` and ``maart 2019`` → ``2019-03``; None when
+    the text is not a date or month written another way."""
+    text = text.strip()
+    if match := _DAY_MONTH_YEAR.match(text):
+        day, month, year = int(match[1]), int(match[2]), match[3]
+        return f"{year}-{month:02d}-{day:02d}" if 1 <= month <= 12 and 1 <= day <= 31 else None
+    if match := _MONTH_YEAR.match(text):
+        month = int(match[1])
+        return f"{match[2]}-{month:02d}" if 1 <= month <= 12 else None
+    if match := _NAMED_MONTH.match(text):
+        number = _MONTHS.get(match[2].lower())
+        if number is None:
+            return None
+        return f"{match[3]}-{number:02d}" + (f"-{int(match[1]):02d}" if match[1] else "")
+    return None
+
+
+def _date_labels(
+    doc: SourceDocument, loc: tuple[str, str], group: Group, records: list[Any]
+) -> list[Diagnostic]:
+    """A period written as a date another way (``12-03-2021``, ``maart 2019``) is a label to
+    the validator, so it neither sorts nor counts as a date: a warning that says how to write
+    it."""
+    periods = [f.id for f in group.fields if f.type == "period"]
+    problems = []
+    for index, record in enumerate(records):
+        for field_id in periods:
+            value = record.get(field_id) if isinstance(record, dict) else None
+            iso = iso_form(value) if isinstance(value, str) else None
+            if iso is None:
+                continue
+            diagnostic = doc.diagnostic(
+                (*loc, index, field_id),
+                "date-label",
+                f"'{value}' in {group.path}.{field_id} looks like a date but is kept as a label "
+                "(it does not sort or count as a date)",
+                f"write it as {iso}; a label is a phrase such as 'begin traject'",
+            )
+            problems.append(replace(diagnostic, severity=Severity.WARNING))
     return problems
 
 

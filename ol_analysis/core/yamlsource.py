@@ -430,6 +430,42 @@ def _conflict(path: str, start: int, end: int, sides: str, *, finished: bool = T
     )
 
 
+_KEY_VALUE = re.compile(r"^(\s*(?:-\s+)?)([^\s:#'\"][^:#]*?):\s+(.+?)\s*$")
+
+
+def _quoted(value: str) -> str:
+    """``value`` as a YAML quoted scalar every reader takes as that text."""
+    if '"' not in value and "\\" not in value:
+        return f'"{value}"'
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _plain_value_problem(line: str, problem: str) -> tuple[str, str] | None:
+    """A clearer message and hint for the two ways an unquoted value breaks YAML: a ``: `` inside
+    it (``title: Een: titel``), or a value that starts with a quote and goes on after it
+    (``title: "Een" titel``). None when the line is neither."""
+    match = _KEY_VALUE.match(line)
+    if match is None:
+        return None
+    key, value = match[2].strip(), match[3]
+    if value.endswith(("|", ">")) or value.startswith(("{", "[", "&", "*", "!")):
+        return None
+    if "mapping values are not allowed" in problem and ": " in value:
+        return (
+            f"': ' inside the unquoted value of '{key}' would start another key",
+            f"put the value in quotes: {key}: {_quoted(value)}",
+        )
+    quote = value[:1]
+    if quote in ("'", '"') and "expected key" in problem:
+        closing = value.find(quote, 1)
+        if 0 < closing < len(value) - 1:
+            return (
+                f"the value of '{key}' starts with a quote and goes on after the closing quote",
+                f"quote the whole value: {key}: {_quoted(value)}",
+            )
+    return None
+
+
 def parse_text(
     path: str, text: str, *, fast: bool = True, track_positions: bool = False
 ) -> tuple[SourceDocument | None, list[Diagnostic]]:
@@ -453,18 +489,16 @@ def parse_text(
             context = f" ({error.context.strip()}{where})"
         lines = text.splitlines()
         tab = line <= len(lines) and lines[line - 1][column - 1 : column] == "\t"
+        plain = _plain_value_problem(lines[line - 1] if line <= len(lines) else "", message)
+        if plain is not None:
+            message, context, hint = plain[0], "", plain[1]
+        elif tab:
+            hint = "YAML does not allow a tab here: indent with spaces"
+        else:
+            hint = "check indentation, colons and quotes around this place"
         return None, [
             *builder.diagnostics,
-            Diagnostic(
-                path,
-                line,
-                column,
-                "yaml-syntax",
-                f"{message}{context}",
-                "YAML does not allow a tab here: indent with spaces"
-                if tab
-                else "check indentation, colons and quotes around this place",
-            ),
+            Diagnostic(path, line, column, "yaml-syntax", f"{message}{context}", hint),
         ]
     except YAMLError as error:
         return None, [Diagnostic(path, 1, 1, "yaml-syntax", str(error).strip(), None)]
@@ -501,7 +535,9 @@ def read_yaml(
                     1,
                     "file-too-large",
                     f"the file is {size:,} bytes, over the limit of {max_bytes:,}",
-                    "split it, or move long texts out of the case file",
+                    "a case file is a coding, far below this size: check that this is the file "
+                    "you meant (not an export or a pasted document), and keep long texts such "
+                    "as transcripts outside the study, quoting only what a coding rests on",
                 )
             ]
         raw = path.read_bytes()
