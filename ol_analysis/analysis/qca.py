@@ -477,7 +477,7 @@ def resolve_set(framework: Framework, text: str, *, outcome: bool = False) -> Ca
     problem = rule_problem(kind, rule or "at_least", threshold, outcome=outcome)
     if problem is not None:
         message, hint = problem
-        if kind == "integer" and not match:
+        if kind == "integer" and not match and not outcome:
             message, hint = f"'{path}' is an integer", f"give a threshold: {path}>=N or {path}<=N"
         raise UsageError(f"{message}; {hint}")
     name = re.sub(r"[^a-z0-9_]", "_", path.rsplit(".", 1)[-1])

@@ -51,15 +51,18 @@ def rule_problem(
 ) -> tuple[str, str] | None:
     """(message, hint) when ``rule`` does not fit a path of ``kind``; None when it does."""
     fitting = RULES_OF[kind]
-    if outcome and rule not in OUTCOME_RULES:
+    a_kind = f"{'an' if kind == 'integer' else 'a'} {kind}"
+    if outcome and (kind == "integer" or rule not in OUTCOME_RULES):
         return (
-            f"an outcome is a code or a bool; rule '{rule}' reads a {kind}",
+            f"an outcome is a code or a bool, not {a_kind}"
+            if kind == "integer"
+            else f"an outcome is a code or a bool; rule '{rule}' reads an integer",
             "name a code (rule: present) or a bool (rule: true)",
         )
     if rule not in fitting:
         return (
-            f"rule '{rule}' does not fit a {kind} path",
-            f"a {kind} path takes rule: {' or '.join(fitting)}",
+            f"rule '{rule}' does not fit {a_kind} path",
+            f"{a_kind} path takes rule: {' or '.join(fitting)}",
         )
     if kind == "integer" and threshold is None:
         return (f"rule '{rule}' needs a threshold", "add 'threshold: N'")
