@@ -17,6 +17,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from ol_analysis.analysis.aggregate import Matrix, Stats, matrix, stats
+from ol_analysis.analysis.qca import QcaResult, qca
 from ol_analysis.core.framework import Framework, load_framework
 from ol_analysis.core.study import Case, Study, StudyCheck, check_study, load_study
 from ol_analysis.diagnostics import Diagnostic, Severity
@@ -42,6 +43,7 @@ __all__ = [
     "FrameworkError",
     "Matrix",
     "OlAnalysisError",
+    "QcaResult",
     "ReportData",
     "Severity",
     "Stats",
@@ -57,6 +59,7 @@ __all__ = [
     "load_framework",
     "load_study",
     "matrix",
+    "qca",
     "stats",
 ]
 
