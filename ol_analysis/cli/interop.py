@@ -187,6 +187,8 @@ def import_refi(
 
     result = import_project(file, out, force=force, accept_losses=accept_losses)
     print_diagnostics(err, result.losses)
+    for notice in result.notices:
+        err.print(f"note: {notice}", markup=False)
     try:
         load_study(out)
     except StudyError as error:

@@ -253,8 +253,8 @@ def test_a_foreign_project_needs_accept_losses(tmp_path: Path, run_cli: Any) -> 
     losses = [line for line in refused.stderr.splitlines() if "error[refi-loss]" in line]
     messages = [line.split("error[refi-loss]: ")[1] for line in losses]
     assert messages == [
-        "TextSource 'interview 1': the text of 1 selection(s) is not kept as evidence "
-        "(their codes are); 1 coded",
+        "TextSource 'interview 1': 1 selection(s) come back as evidence quotes without their "
+        "document and position (the study keeps no source documents)",
         "note 'Memo' is not brought back (the study has no memos)",
         "1 sets not brought back (the study has none)",
     ]

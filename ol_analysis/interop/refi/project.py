@@ -8,6 +8,7 @@ carried back.
 
 from __future__ import annotations
 
+import zipfile
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ from ol_analysis.interop.refi.carrier import (
     what_the_rebuild_loses,
 )
 from ol_analysis.interop.refi.codebook import (
+    MAX_XML_BYTES,
     RefiCode,
     Skeleton,
     _Ids,
@@ -45,6 +47,13 @@ from ol_analysis.interop.refi.codebook import (
 )
 from ol_analysis.interop.refi.export import CodeNode, codebook_tree, variable_groups, variable_text
 from ol_analysis.interop.refi.losses import LossReport
+from ol_analysis.interop.refi.offsets import (
+    STANDARD,
+    OffsetModel,
+    choose_model,
+    mismatches,
+    plain_text,
+)
 from ol_analysis.interop.refi.text import guid
 from ol_analysis.interop.yamlwrite import Flow, dump_yaml
 from ol_analysis.safe_write import ensure_folder, write_text_atomic
@@ -66,6 +75,7 @@ class RefiCase:
     title: str
     codes: set[str] = field(default_factory=set)  # code GUIDs on the case as a whole
     segments: list[set[str]] = field(default_factory=list)  # code GUIDs per coded segment
+    texts: list[str | None] = field(default_factory=list)  # each segment's text, if known
     values: dict[str, str] = field(default_factory=dict)  # variable GUID → value text
     element: Element | None = None
     source_guids: list[str] = field(default_factory=list)
@@ -84,6 +94,10 @@ class Project:
     notes: list[tuple[Element, str, str]] = field(default_factory=list)  # element, name, text
     variable_elements: dict[str, Element] = field(default_factory=dict)
     cases_from_sources: bool = False
+    selection_texts: dict[str, str] = field(default_factory=dict)  # selection GUID → its text
+    offset_models: dict[str, OffsetModel] = field(default_factory=dict)  # source GUID → model
+    unplaced: list[tuple[Element, str]] = field(default_factory=list)  # selection, why
+    textless: list[Element] = field(default_factory=list)  # text sources without their text
 
 
 def _guid(element: Element, attribute: str = "targetGUID") -> str:
@@ -114,6 +128,80 @@ def _values(root: Element, owner: Element) -> dict[str, str]:
     return values
 
 
+@dataclass
+class Placed:
+    """The text of every selection of the text sources, read with the offset model that fits."""
+
+    texts: dict[str, str] = field(default_factory=dict)
+    models: dict[str, OffsetModel] = field(default_factory=dict)
+    unplaced: list[tuple[Element, str]] = field(default_factory=list)
+    textless: list[Element] = field(default_factory=list)
+
+
+def _source_text(archive: zipfile.ZipFile | None, root: Element, source: Element) -> str | None:
+    """A text source's plain text: its PlainTextContent, or its ``internal://`` file."""
+    inline = source.find(_q(root, "PlainTextContent"))
+    if inline is not None:
+        return plain_text((inline.text or "").encode("utf-8"))
+    where = source.get("plainTextPath") or ""
+    if archive is None or not where.startswith("internal://"):
+        return None
+    wanted = f"sources/{where[len('internal://') :]}".lower()
+    info = next((i for i in archive.infolist() if i.filename.lower() == wanted), None)
+    if info is None or info.file_size > MAX_XML_BYTES:
+        return None
+    return plain_text(archive.read(info))
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _place_selections(path: Path, root: Element, sources: list[Element]) -> Placed:
+    placed = Placed()
+    try:
+        archive: zipfile.ZipFile | None = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError):
+        archive = None
+    try:
+        for source in sources:
+            if source.tag != _q(root, "TextSource"):
+                continue
+            selections = source.findall(_q(root, "PlainTextSelection"))
+            text = _source_text(archive, root, source)
+            if text is None:
+                if selections:
+                    placed.textless.append(source)
+                continue
+            wanted = []
+            for selection in selections:
+                start = _int(selection.get("startPosition"))
+                end = _int(selection.get("endPosition"))
+                known = selection.get("name") or None
+                wanted.append((start if start is not None else -1, end or -1, known))
+            model, spans = choose_model(text, wanted)
+            placed.models[_guid(source, "guid")] = model
+            bad = set(mismatches(spans, wanted))
+            for index, (selection, span) in enumerate(zip(selections, spans, strict=True)):
+                if index in bad:
+                    start, end, known = wanted[index]
+                    why = (
+                        f"positions {start}–{end} do not fit the text under any offset model"
+                        if span.text is None
+                        else f"its stored text '{known}' is not at {start}–{end} under {model.name}"
+                    )
+                    placed.unplaced.append((selection, why))
+                elif span.text is not None:
+                    placed.texts[_guid(selection, "guid")] = span.text
+    finally:
+        if archive is not None:
+            archive.close()
+    return placed
+
+
 def _code_guids(codes: list[RefiCode]) -> set[str]:
     return {c.guid for c in codes} | {g for c in codes for g in _code_guids(c.children)}
 
@@ -134,6 +222,7 @@ def parse_project(path: Path) -> Project:
     sources_element = root.find(_q(root, "Sources"))
     for source in list(sources_element) if sources_element is not None else []:
         sources[_guid(source, "guid")] = (source, _segments(root, source))
+    placed = _place_selections(path, root, [s for s, _segs in sources.values()])
     selections = {key: codes for _s, segs in sources.values() for key, codes in segs.items()}
     cases = []
     for element in root.iterfind(f"{_q(root, 'Cases')}/{_q(root, 'Case')}"):
@@ -146,15 +235,20 @@ def parse_project(path: Path) -> Project:
         case.element = element
         for ref in element.findall(_q(root, "SourceRef")):
             case.source_guids.append(_guid(ref))
-            case.segments += sources.get(_guid(ref), (None, {}))[1].values()
+            for key, coded in sources.get(_guid(ref), (None, {}))[1].items():
+                case.segments.append(coded)
+                case.texts.append(placed.texts.get(key))
         for ref in element.findall(_q(root, "SelectionRef")):
             case.segments.append(selections.get(_guid(ref), set()))
+            case.texts.append(placed.texts.get(_guid(ref)))
         cases.append(case)
     from_sources = not cases
     if from_sources:  # a project without cases: each source is one
         for source, segments in sources.values():
             name = source.get("name") or _guid(source, "guid")
-            case = RefiCase(name, name, set(), list(segments.values()), _values(root, source))
+            case = RefiCase(name, name, set(), list(segments.values()))
+            case.values = _values(root, source)
+            case.texts = [placed.texts.get(key) for key in segments]
             case.element, case.source_guids = source, [_guid(source, "guid")]
             cases.append(case)
     notes = [
@@ -163,6 +257,8 @@ def parse_project(path: Path) -> Project:
     ]
     project = Project(name, skeleton, variables, cases, root, lines, _code_guids(refi_codes))
     project.sources, project.notes, project.cases_from_sources = sources, notes, from_sources
+    project.selection_texts, project.offset_models = placed.texts, placed.models
+    project.unplaced, project.textless = placed.unplaced, placed.textless
     project.variable_elements = {
         _guid(v, "guid"): v
         for v in root.iterfind(f"{_q(root, 'Variables')}/{_q(root, 'Variable')}")
@@ -204,17 +300,53 @@ def _records(skeleton: Skeleton, paths: list[str], case: RefiCase) -> dict[str, 
                 found[group].setdefault(field_id, []).append(path.split(".")[3])
         return found
 
-    for segment in case.segments:
+    for segment, text in zip(case.segments, case.texts, strict=True):
         codes = [skeleton.paths[g] for g in segment if g in skeleton.paths]
         for group, record in record_of(sorted(set(codes), key=paths.index)).items():
-            if record not in records[group]:
+            same = next((r for r in records[group] if _bare(r) == record), None)
+            if same is None:
+                same = record
                 records[group].append(record)
+            if text and text.strip():
+                _add_evidence(same, text)
             covered.update(c for c in codes if c.startswith(group + "."))
     left = [skeleton.paths[g] for g in case.codes if g in skeleton.paths]
     left = sorted({p for p in left if p not in covered}, key=paths.index)
     for group, record in record_of(left).items():
         records[group].append(record)
     return dict(records)
+
+
+def _bare(record: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in record.items() if k != "evidence"}
+
+
+def _add_evidence(owner: dict[str, Any], text: str) -> None:
+    """A selection's text as an evidence quote (source and speaker unknown to REFI-QDA)."""
+    quote = " ".join(text.split())
+    evidence = owner.setdefault("evidence", [])
+    if all(item["quote"] != quote for item in evidence):
+        evidence.append(Flow({"quote": quote, "source": "document", "speaker": "unknown"}))
+
+
+def _with_evidence(kind: str, value: Any, group: str, quotes: dict[str, list[str]]) -> Any:
+    """A coded value in its expanded form when selections quote it."""
+
+    def expand(key: str, plain: Any, field: str) -> Any:
+        if not quotes.get(key):
+            return plain
+        owner: dict[str, Any] = {field: plain}
+        for text in quotes[key]:
+            _add_evidence(owner, text)
+        return owner
+
+    if kind == "bool" and value is True:
+        return expand(group, True, "value")
+    if kind == "single" and isinstance(value, str):
+        return expand(f"{group}.{value}", value, "code")
+    if kind == "multi" and isinstance(value, list):
+        return [expand(f"{group}.{code}", code, "code") for code in value]
+    return value
 
 
 def _all_paths(skeleton: Skeleton) -> list[str]:
@@ -263,12 +395,18 @@ def build_study(
     ids = _Ids()
     values: dict[str, dict[str, Any]] = {}
     coded_variables: dict[str, list[str]] = {}
+    quotes: dict[str, dict[str, list[str]]] = {}
     for refi_case in project.cases:
         case_id = ids.unique(_case_id(refi_case.name))
         data: dict[str, dict[str, Any]] = defaultdict(dict)
         held = [skeleton.paths[g] for g in refi_case.codes if g in skeleton.paths]
-        for segment in refi_case.segments:
+        case_quotes: dict[str, list[str]] = defaultdict(list)
+        for segment, text in zip(refi_case.segments, refi_case.texts, strict=True):
             held += [skeleton.paths[g] for g in segment if g in skeleton.paths]
+            for g in segment:
+                if g in skeleton.paths and text and text.strip():
+                    case_quotes[skeleton.paths[g]].append(text)
+        quotes[case_id] = case_quotes
         for path in sorted(set(held), key=paths.index):
             group, _field = _owner(skeleton, path)
             part_id, group_id = group.split(".")
@@ -326,8 +464,16 @@ def build_study(
         for part in skeleton.data["parts"]:
             if data.get(part["id"]):
                 order = [g["id"] for g in part["groups"]]
+                part_data = data[part["id"]]
                 cases[case_id][part["id"]] = {
-                    g: data[part["id"]][g] for g in order if g in data[part["id"]]
+                    g: _with_evidence(
+                        skeleton.kinds[f"{part['id']}.{g}"],
+                        part_data[g],
+                        f"{part['id']}.{g}",
+                        quotes.get(case_id, {}),
+                    )
+                    for g in order
+                    if g in part_data
                 }
     return skeleton.data, cases
 
@@ -368,6 +514,7 @@ class ImportResult:
     written: list[Path]
     carried: bool  # True: the study's own files, checked against the REFI-QDA elements
     losses: list[Diagnostic]
+    notices: list[str] = field(default_factory=list)  # offset models other than the standard
 
 
 def _facts(project: Project) -> RefiFacts:
@@ -421,7 +568,7 @@ def _rebuild_losses(project: Project, losses: LossReport) -> None:
         if not name.startswith(PREFIX):
             losses.add(element, f"note '{name}' is not brought back (the study has no memos)")
     used = {g for case in project.cases for g in case.source_guids}
-    for source_guid, (element, segments) in project.sources.items():
+    for source_guid, (element, _coded) in project.sources.items():
         kind, name = element.tag.rpartition("}")[2], element.get("name", "")
         if source_guid not in used:
             losses.add(
@@ -429,14 +576,23 @@ def _rebuild_losses(project: Project, losses: LossReport) -> None:
             )
             continue
         selections = [e for e in element if e.tag.endswith("Selection")]
-        if selections:
+        quoted = sum(1 for e in selections if _guid(e, "guid") in project.selection_texts)
+        if quoted:
             losses.add(
                 element,
-                f"{kind} '{name}': the text of {len(selections)} selection(s) is not kept "
-                f"as evidence (their codes are); {len(segments)} coded",
+                f"{kind} '{name}': {quoted} selection(s) come back as evidence quotes without "
+                "their document and position (the study keeps no source documents)",
             )
-        elif kind != "TextSource":
+        if kind != "TextSource":
             losses.add(element, f"{kind} '{name}': the source itself is not brought back")
+    for element in project.textless:
+        losses.add(
+            element,
+            f"TextSource '{element.get('name', '')}': its text is not in the project, so its "
+            "selections' text is not brought back (their codes are)",
+        )
+    for element, why in project.unplaced:
+        losses.add(element, f"a selection's text is not brought back: {why}")
     _containers(root, losses)
 
 
@@ -562,4 +718,9 @@ def import_project(
     for name, text in files.items():
         write_text_atomic(out / name, text)
         written.append(out / name)
-    return ImportResult(written, study is not None, losses.sorted())
+    notices = [
+        f"{project.sources[g][0].get('name', g)}: positions read as {model.name}"
+        for g, model in project.offset_models.items()
+        if model != STANDARD and g in project.sources
+    ]
+    return ImportResult(written, study is not None, losses.sorted(), notices)
