@@ -33,6 +33,7 @@ from ol_analysis.analysis.network import (
 )
 from ol_analysis.core.framework import Framework
 from ol_analysis.diagnostics import did_you_mean
+from ol_analysis.report.adjudication import RoundSummary, study_rounds
 from ol_analysis.report.cases import case_views
 from ol_analysis.report.records import record_summary
 from ol_analysis.report.tables import (
@@ -93,6 +94,8 @@ class ReportData:
     """The study itself, for the named queries of :mod:`ol_analysis.analysis.queries`."""
     drafts_left_out: int = 0
     """Drafts checked but not counted (every chapter's footer says how many)."""
+    adjudication: tuple[RoundSummary, ...] = ()
+    """Agreement and adjudication per round, from the study's adjudication log (none without)."""
 
     # -- lookups for templates: each names the path it could not find ----------------------------
 
@@ -353,6 +356,7 @@ def gather(
         lang=lang,
         n_cases=total,
         drafts_left_out=getattr(study, "drafts_left_out", 0),
+        adjudication=study_rounds(study),
         order=order,
         order_by=order_by,
         stats=MappingProxyType(result.as_json()),

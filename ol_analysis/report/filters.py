@@ -53,6 +53,19 @@ STRINGS: dict[str, dict[str, str]] = {
         "partners": "netwerkpartners",
         "coordination": "afstemmingslijnen",
         "back": "terug naar de inhoud",
+        "agreement_title": "Overeenstemming en beslissingen per ronde",
+        "agreement_intro": "Per ronde: de overeenstemming tussen de coderingen toen de ronde "
+        "begon (Krippendorffs alfa, nominaal, met een 95%-bootstrapinterval) en hoe de "
+        "verschillen zijn beslecht (het beslissingslogboek, adjudication.yaml).",
+        "round": "ronde",
+        "date": "datum",
+        "coders": "coderingen",
+        "units": "eenheden",
+        "agreement": "overeenstemming",
+        "differences": "verschillen",
+        "decided": "beslist",
+        "other_value": "anders dan beide",
+        "not_decided": "niet beslist",
     },
     "en": {
         "case": "case",
@@ -84,6 +97,19 @@ STRINGS: dict[str, dict[str, str]] = {
         "partners": "network partners",
         "coordination": "coordination links",
         "back": "back to the contents",
+        "agreement_title": "Agreement and adjudication per round",
+        "agreement_intro": "Per round: the agreement between the codings when the round began "
+        "(Krippendorff's alpha, nominal, with a 95% bootstrap interval) and how their "
+        "disagreements were settled (the adjudication log, adjudication.yaml).",
+        "round": "round",
+        "date": "date",
+        "coders": "codings",
+        "units": "units",
+        "agreement": "agreement",
+        "differences": "disagreements",
+        "decided": "decided",
+        "other_value": "another value",
+        "not_decided": "not decided",
     },
 }
 
