@@ -247,7 +247,12 @@ class _Checker:
             if isinstance(item, dict):
                 found.append(item)
             else:
-                self.problem((key, index), "wrong-type", f"an entry of '{key}' must be a mapping")
+                self.problem(
+                    (key, index),
+                    "wrong-type",
+                    f"an entry of '{key}' must be a mapping",
+                    "write its keys under the '- ', one per line",
+                )
                 found.append(None)
         return found
 
@@ -260,7 +265,7 @@ class _Checker:
     def _text(self, item: dict[str, Any], loc: Loc, key: str) -> str | None:
         value = item.get(key)
         if isinstance(value, bool) or not isinstance(value, str | int):
-            self.problem((*loc, key), "wrong-type", f"'{key}' must be text")
+            self.problem((*loc, key), "wrong-type", f"'{key}' must be text", "quote it")
             return None
         if not str(value).strip():
             self.problem((*loc, key), "empty-value", f"'{key}' is empty", f"fill in '{key}'")
@@ -270,7 +275,12 @@ class _Checker:
     def _round_number(self, item: dict[str, Any], loc: Loc) -> int | None:
         value = item.get("round")
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            self.problem((*loc, "round"), "wrong-type", "'round' must be a whole number from 1")
+            self.problem(
+                (*loc, "round"),
+                "wrong-type",
+                "'round' must be a whole number from 1",
+                "the first round is 1",
+            )
             return None
         return int(value)
 
@@ -301,7 +311,12 @@ class _Checker:
             and len(coders) >= 2
             and all(isinstance(c, str) and c for c in coders)
         ):
-            self.problem((*loc, "coders"), "wrong-type", "'coders' must list two or more codings")
+            self.problem(
+                (*loc, "coders"),
+                "wrong-type",
+                "'coders' must list two or more codings",
+                "e.g. [coding-a, coding-b]",
+            )
             coders = None
         figures = {key: self._number(item, loc, key) for key in ROUND_KEYS[3:] if key != "alpha_ci"}
         interval = self._interval(item, loc)
@@ -324,7 +339,9 @@ class _Checker:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
-            self.problem((*loc, key), "wrong-type", f"'{key}' must be a number or null")
+            self.problem(
+                (*loc, key), "wrong-type", f"'{key}' must be a number or null", "e.g. 0.75"
+            )
             return None
         return float(value)
 
@@ -338,7 +355,12 @@ class _Checker:
             and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
         ):
             return float(value[0]), float(value[1])
-        self.problem((*loc, "alpha_ci"), "wrong-type", "'alpha_ci' must be [low, high] or null")
+        self.problem(
+            (*loc, "alpha_ci"),
+            "wrong-type",
+            "'alpha_ci' must be [low, high] or null",
+            "e.g. [0.61, 0.9]",
+        )
         return None
 
     def decision(self, item: dict[str, Any] | None, loc: Loc) -> Decision | None:
