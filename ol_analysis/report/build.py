@@ -34,6 +34,7 @@ from ol_analysis.report.docx import write_docx
 from ol_analysis.report.figures import write_figures
 from ol_analysis.report.figures.cache import CACHE_FOLDER, FigureCache
 from ol_analysis.report.formats import FORMATS
+from ol_analysis.report.incremental import DOCX_FILE, BuildCache, PageKeys, docx_key
 from ol_analysis.report.render import (
     Chapter,
     FigureRef,
@@ -64,6 +65,9 @@ class BuildResult:
     chapters: tuple[str, ...]
     seconds: float
     formats: tuple[str, ...] = field(default=())
+
+    reused: tuple[str, ...] = field(default=())
+    """Outputs taken unchanged from the previous build (see :mod:`~.incremental`)."""
 
     def count(self, folder: str) -> int:
         return sum(1 for f in self.files if f.startswith(f"{folder}/"))
@@ -159,6 +163,7 @@ def build_report(
     try:
         _clear_leftovers(out)
         staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out))
+        builds = BuildCache(out, enabled=use_cache)
     except OSError as error:
         raise UsageError(f"cannot write into {out}: {error.strerror or error}") from None
     try:
@@ -181,13 +186,32 @@ def build_report(
                 _write(staging, f"md/{chapter.slug}.md", chapter.markdown, written)
         report("html", 3)
         if "html" in formats:
-            for relative, text in render_html_pages(env, ctx, chapters):
+            pages = PageKeys(data, env, figures, templates_dir=templates_dir)
+            # pages that link quotes to source pages depend on the sources too: not reused
+            fresh = getattr(ctx, "source_links", None) is not None
+
+            def reuse(case_id: str, shared: str) -> bool:
+                relative = f"html/cases/{case_id}.html"
+                if not builds.reuse(relative, pages.key(case_id, shared), staging):
+                    return False
+                written.append(relative)
+                return True
+
+            pages_out = render_html_pages(env, ctx, chapters, reuse=None if fresh else reuse)
+            for relative, text in pages_out:
                 _write(staging, f"html/{relative}", text, written)
         report("docx", 4)
         if "docx" in formats and "md" in formats:
-            _docx(data, staging, chapters, ctx, written)
+            markdowns = [c.markdown for c in chapters]
+            key = docx_key(markdowns, data.title, data.lang, provenance, staging / "md")
+            if builds.reuse(DOCX_FILE, key, staging):
+                written.append(DOCX_FILE)
+            else:
+                _docx(data, staging, chapters, ctx, written)
         report("swap", 5)
+        builds.forget()
         _swap(staging, out)
+        builds.save(written)
         if cache is not None:
             cache.prune()
     finally:
@@ -199,6 +223,7 @@ def build_report(
         tuple(c.slug for c in chapters),
         time.perf_counter() - started,
         tuple(f for f in FORMATS if f in formats and (f != "docx" or "md" in formats)),
+        reused=tuple(sorted(builds.reused)),
     )
 
 

@@ -351,11 +351,19 @@ def render_chapters(
 
 
 def render_html_pages(
-    env: ImmutableSandboxedEnvironment, ctx: RenderContext, chapters: Sequence[Chapter]
+    env: ImmutableSandboxedEnvironment,
+    ctx: RenderContext,
+    chapters: Sequence[Chapter],
+    *,
+    reuse: Callable[[str, str], bool] | None = None,
 ) -> Iterator[tuple[str, str]]:
     """The HTML site, page by page (so that thousands of case pages are never all in memory):
     ``index.html``, a page per chapter, ``matrices.html``, ``cases/<id>.html`` and
-    ``style.css``, each with its path relative to the ``html/`` folder."""
+    ``style.css``, each with its path relative to the ``html/`` folder.
+
+    ``reuse(case_id, shared)`` is asked before each case page, with the text every page shares
+    (navigation and footer); when it returns True the page is neither rendered nor yielded
+    (an incremental build took the previous one, :mod:`ol_analysis.report.incremental`)."""
     nav = [(c.slug, c.title) for c in chapters]
 
     footer_md = render_template(
@@ -375,7 +383,10 @@ def render_html_pages(
             page("html/chapter.html", "", chapter=chapter, body=Markup(chapter.html)),
         )
     yield "matrices.html", page("html/matrices.html", "")
+    shared = repr((nav, footer_md))
     for case_id in ctx.data.order:
+        if reuse is not None and reuse(case_id, shared):
+            continue
         yield (
             f"cases/{case_id}.html",
             page(
