@@ -315,43 +315,54 @@ def bootstrap_alpha(
     if not 0 < confidence < 1:
         raise ValueError(f"confidence must lie between 0 and 1, got {confidence}")
     summaries = [_unit_summary(unit) for unit in _pairable_units(data)]
-    if not summaries or math.isnan(_alpha_of(summaries, range(len(summaries)))):
+    if not summaries:
+        return math.nan, math.nan
+    # Units with the same values are interchangeable: resample the kinds of unit by their
+    # frequency and weigh each by how often it was drawn (the same draw as resampling units).
+    kinds = Counter(summaries)
+    distinct = list(kinds)
+    cumulative = list(accumulate(kinds.values()))
+    if math.isnan(_alpha_of(distinct, kinds.values())):
         return math.nan, math.nan
     rng = random.Random(seed)
-    indices = range(len(summaries))
-    values = sorted(
-        alpha
-        for alpha in (
-            _alpha_of(summaries, rng.choices(indices, k=len(summaries))) for _ in range(samples)
-        )
-        if not math.isnan(alpha)
-    )
+    positions = range(len(distinct))
+    values = []
+    for _ in range(samples):
+        drawn = Counter(rng.choices(positions, cum_weights=cumulative, k=len(summaries)))
+        alpha = _alpha_of(distinct, [drawn[i] for i in positions])
+        if not math.isnan(alpha):
+            values.append(alpha)
+    values.sort()
     if len(values) * 2 < samples:
         return math.nan, math.nan
     tail = (1 - confidence) / 2
     return _quantile(values, tail), _quantile(values, 1 - tail)
 
 
-_UnitSummary = tuple[int, float, dict[Hashable, int]]
+_UnitSummary = tuple[int, float, tuple[tuple[Hashable, int], ...]]
 
 
 def _unit_summary(unit: list[Hashable]) -> _UnitSummary:
-    """A unit's number of values, its off-diagonal coincidence weight and its value counts."""
+    """A unit's number of values, its off-diagonal coincidence weight and its value counts
+    (hashable, so that units with the same values are one kind)."""
     counts = Counter(unit)
     m = len(unit)
-    return m, (m * m - sum(n * n for n in counts.values())) / (m - 1), dict(counts)
+    ordered = tuple(sorted(counts.items(), key=repr))
+    return m, (m * m - sum(n * n for n in counts.values())) / (m - 1), ordered
 
 
-def _alpha_of(summaries: Sequence[_UnitSummary], chosen: Iterable[int]) -> float:
-    """Nominal alpha of the chosen units (with repeats): ``1 - (n-1) D / (n² - Σ n_c²)``."""
+def _alpha_of(summaries: Sequence[_UnitSummary], weights: Iterable[int]) -> float:
+    """Nominal alpha of units drawn ``weights[i]`` times each: ``1 - (n-1) D / (n² - Σ n_c²)``."""
     n = 0
     disagreement = 0.0
     marginals: Counter[Hashable] = Counter()
-    for index in chosen:
-        m, weight, counts = summaries[index]
-        n += m
-        disagreement += weight
-        marginals.update(counts)
+    for (m, weight, counts), times in zip(summaries, weights, strict=True):
+        if not times:
+            continue
+        n += m * times
+        disagreement += weight * times
+        for value, count in counts:
+            marginals[value] += count * times
     expected = n * n - sum(count * count for count in marginals.values())
     if expected == 0:
         return math.nan

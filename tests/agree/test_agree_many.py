@@ -206,5 +206,5 @@ def test_bootstrap_arithmetic_is_krippendorffs_alpha(units: list[list[str | None
     data = [list(coder) for coder in zip(*units, strict=True)]
     expected = krippendorff_alpha(data)
     summaries = [_unit_summary(unit) for unit in _pairable_units(data)]
-    found = _alpha_of(summaries, range(len(summaries)))
+    found = _alpha_of(summaries, [1] * len(summaries))
     assert (math.isnan(expected) and math.isnan(found)) or found == pytest.approx(expected)
