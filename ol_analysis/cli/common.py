@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from collections.abc import Callable
 from enum import StrEnum
@@ -78,6 +79,7 @@ def _print_version(value: bool) -> None:
 
 @app.callback()
 def _main(
+    ctx: typer.Context,
     version: Annotated[
         bool,
         typer.Option(
@@ -86,6 +88,44 @@ def _main(
     ] = False,
 ) -> None:
     """Qualitative multi-case analysis: validate, count and report a coded study."""
+    try:
+        here = Path.cwd()
+    except OSError:  # the working folder was removed: nothing to find from
+        return
+    root = study_root(here)
+    if root is not None and root != here:
+        ctx.default_map = _defaults_under(ctx.command, root)
+
+
+STUDY_MARKER = "framework.yaml"
+
+
+def study_root(start: Path) -> Path | None:
+    """The study folder: ``start`` or the nearest folder above it with a ``framework.yaml``,
+    as git finds its repository. The search stops at a git repository's top folder (a
+    ``framework.yaml`` above a repository belongs to something else); None when there is none.
+    """
+    for folder in (start, *start.parents):
+        if (folder / STUDY_MARKER).is_file():
+            return folder
+        if (folder / ".git").exists():
+            return None
+    return None
+
+
+def _defaults_under(command: Any, root: Path) -> dict[str, Any]:
+    """click's ``default_map`` for every command: each relative path default (``framework.yaml``,
+    ``cases``, ``build`` …) taken from ``root``, written relative to the working folder
+    (``../cases``), so that a command run below the study folder works as from the folder.
+    Options given on the command line still win."""
+    defaults: dict[str, Any] = {}
+    for param in command.params:
+        default = param.default
+        if isinstance(default, Path) and not default.is_absolute() and param.name:
+            defaults[param.name] = Path(os.path.relpath(root / default))
+    for name, sub in getattr(command, "commands", {}).items():
+        defaults[name] = _defaults_under(sub, root)
+    return defaults
 
 
 P = ParamSpec("P")
@@ -139,6 +179,13 @@ def fail_with(error: OlAnalysisError) -> typer.Exit:
         print_diagnostics(err, error.diagnostics)
         return typer.Exit(1)
     err.print(Text.assemble(("error:", "bold red"), f" {error}"), soft_wrap=True)
+    if str(error) == f"framework file not found: {STUDY_MARKER}":
+        err.print(
+            f"  hint: no {STUDY_MARKER} here or in a folder above; run ol-analysis in a study "
+            "folder (or below it), or give --framework FILE",
+            markup=False,
+            soft_wrap=True,
+        )
     return typer.Exit(2)
 
 
