@@ -166,10 +166,17 @@ def _drop_a_code_and_add_a_memo(text: str) -> str:
     return _add_a_memo(_uncode(text, "f01", UNCODED))
 
 
-def test_a_project_changed_elsewhere_is_rebuilt_and_its_losses_listed(
+def _diff(run_cli: Any, study: Path, old: Path, new: Path) -> list[dict[str, Any]]:
+    result = run_cli(["diff", "--format", "json", str(old), str(new)], cwd=study)
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)  # type: ignore[no-any-return]
+
+
+def test_a_code_removed_elsewhere_is_applied_to_the_carried_case(
     tmp_path: Path, run_cli: Any
 ) -> None:
-    study = STUDIES["interop"]
+    """The carried files stay; the case loses just that code; a foreign memo is a loss."""
+    study = _snapshot(STUDIES["interop"], tmp_path / "original")
     qdpx = tmp_path / "study.qdpx"
     _export(run_cli, study, qdpx)
     changed = _rewrite(qdpx, tmp_path / "changed.qdpx", _drop_a_code_and_add_a_memo)
@@ -178,20 +185,112 @@ def test_a_project_changed_elsewhere_is_rebuilt_and_its_losses_listed(
     assert refused.exit_code == 1
     assert not out.exists()
     losses = [line for line in refused.stderr.splitlines() if "[refi-loss]" in line]
-    assert all(line.startswith(f"{changed}:") and ": error[refi-loss]: " in line for line in losses)
-    text = refused.stderr
-    assert "carrier notes were not used: case f01: 0 code(s) added, 1 removed" in text
-    assert "note 'Memo uit een ander programma' is not brought back" in text
-    assert "case f01: rebuilt without its summary" in text and "evidence item(s)" in text
+    assert len(losses) == 1 and losses[0].startswith(f"{changed}:")
+    assert "error[refi-loss]: note 'Memo uit een ander programma' is not brought back" in losses[0]
     accepted = run_cli(["import", "refi", str(changed), "--out", str(out), "--accept-losses"])
     assert accepted.exit_code == 0, accepted.stderr
     assert "warning[refi-loss]" in accepted.stderr and "error[" not in accepted.stderr
-    assert "rebuilt from the REFI-QDA elements" in accepted.stderr
-    assert run_cli(["validate"], cwd=out).exit_code == 0
+    assert "note: case f01: 1 code(s) removed in the project, applied" in accepted.stderr
     before = _stats(run_cli, study)["counts"]
     after = _stats(run_cli, out)["counts"]
-    lost = [p for p, e in before.items() if "f01" in e["cases"] and "f01" not in after[p]["cases"]]
-    assert lost == [UNCODED]  # the one code uncoded in the other tool, and no other
+    changed_paths = [p for p in before if before[p] != after[p]]
+    assert changed_paths == [UNCODED]
+    assert after[UNCODED]["cases"] == [c for c in before[UNCODED]["cases"] if c != "f01"]
+    changes = _diff(run_cli, study, study / "cases" / "f01.yaml", out / "cases" / "f01.yaml")
+    # f01's only outcome was that code, so the group goes
+    assert [(c["path"], c["change"]) for c in changes] == [("course_outcome.outcomes", "removed")]
+    for other in ("f02", "f03"):
+        assert (out / "cases" / f"{other}.yaml").read_bytes() == (
+            study / "cases" / f"{other}.yaml"
+        ).read_bytes()
+
+
+def _set_variable(case_id: str, variable: str, value: str) -> Any:
+    def change(text: str) -> str:
+        ET.register_namespace("", P[1:-1])
+        root = ET.fromstring(text)
+        target = guid(f"variable:{variable}")
+        case = next(c for c in root.iter(f"{P}Case") if c.get("name") == case_id)
+        for element in case.findall(f"{P}VariableValue"):
+            if element.find(f"{P}VariableRef").get("targetGUID") == target:  # type: ignore[union-attr]
+                element[1].text = value
+        return ET.tostring(root, encoding="unicode")
+
+    return change
+
+
+def test_a_variable_changed_elsewhere_replaces_the_value_and_reports_its_inference(
+    tmp_path: Path, run_cli: Any
+) -> None:
+    study = _snapshot(STUDIES["interop"], tmp_path / "original")
+    qdpx = tmp_path / "study.qdpx"
+    _export(run_cli, study, qdpx)
+    changed = _rewrite(qdpx, tmp_path / "c.qdpx", _set_variable("f01", "profile.team", "assen"))
+    out = tmp_path / "new"
+    refused = run_cli(["import", "refi", str(changed), "--out", str(out)])
+    assert refused.exit_code == 1
+    assert (
+        "case f01: not brought back: the evidence and inference of profile.team (its value "
+        "changed in the project)" in refused.stderr
+    )
+    accepted = run_cli(["import", "refi", str(changed), "--out", str(out), "--accept-losses"])
+    assert accepted.exit_code == 0, accepted.stderr
+    changes = _diff(run_cli, study, study / "cases" / "f01.yaml", out / "cases" / "f01.yaml")
+    assert changes and all(c["path"].startswith("profile.team") for c in changes)
+    after = _stats(run_cli, out)["counts"]
+    assert "f01" in after["profile.team.assen"]["cases"]
+    assert "f01" not in after["profile.team.emmen"]["cases"]
+
+
+def test_a_record_code_added_elsewhere_is_reported(tmp_path: Path, run_cli: Any) -> None:
+    """A code of a record field cannot come back: a new record needs fields REFI-QDA lacks."""
+    from ol_analysis import load_study
+    from ol_analysis.analysis.codings import case_code_paths, code_paths
+
+    study = _snapshot(STUDIES["interop"], tmp_path / "original")
+    loaded = load_study(study)
+    held = set(case_code_paths(loaded.framework, loaded.cases["f01"]))
+    record_code = next(
+        p for p in code_paths(loaded.framework) if p.count(".") == 3 and p not in held
+    )
+    qdpx = tmp_path / "study.qdpx"
+    _export(run_cli, study, qdpx)
+
+    def add(text: str) -> str:
+        start = text.index('name="f01"')
+        end = text.index("<CodeRef", start)
+        return text[:end] + f'<CodeRef targetGUID="{guid(record_code)}"/>' + text[end:]
+
+    changed = _rewrite(qdpx, tmp_path / "c.qdpx", add)
+    refused = run_cli(["import", "refi", str(changed), "--out", str(tmp_path / "new")])
+    assert refused.exit_code == 1
+    assert f"case f01: not brought back: the code {record_code} (a new record" in refused.stderr
+
+
+def test_a_codebook_changed_elsewhere_means_a_rebuild_with_its_losses(
+    tmp_path: Path, run_cli: Any
+) -> None:
+    study = _snapshot(STUDIES["interop"], tmp_path / "original")
+    qdpx = tmp_path / "study.qdpx"
+    _export(run_cli, study, qdpx)
+    new_code = '<Code guid="22222222-0000-0000-0000-000000000001" name="Nieuw" isCodable="true"/>'
+    changed = _rewrite(
+        qdpx, tmp_path / "c.qdpx", lambda text: text.replace("</Codes>", new_code + "</Codes>", 1)
+    )
+    out = tmp_path / "new"
+    refused = run_cli(["import", "refi", str(changed), "--out", str(out)])
+    assert refused.exit_code == 1 and not out.exists()
+    text = refused.stderr
+    assert (
+        "carrier notes were not used: the codebook differs from framework.yaml "
+        "(1 code(s) added, 0 removed)" in text
+    )
+    assert "case f01: rebuilt without its summary, analysis block" in text
+    assert "evidence item(s)" in text and "inferred flag(s) with basis" in text
+    accepted = run_cli(["import", "refi", str(changed), "--out", str(out), "--accept-losses"])
+    assert accepted.exit_code == 0, accepted.stderr
+    assert "rebuilt from the REFI-QDA elements" in accepted.stderr
+    assert run_cli(["validate"], cwd=out).exit_code == 0
 
 
 def test_losses_stand_at_their_element(tmp_path: Path, run_cli: Any) -> None:

@@ -111,14 +111,13 @@ def find_carried(notes: list[tuple[Element, str, str]]) -> Carried:
     return carried
 
 
-def load_carried(carried: Carried) -> Study:
-    """The carried files as a study, loaded (and validated) from a temporary folder.
-
-    Raises :class:`OlAnalysisError` when they do not make a valid study."""
+def load_carried(files: dict[str, str]) -> Study:
+    """Carried files (relative path → text) as a study, loaded and validated from a temporary
+    folder. Raises :class:`OlAnalysisError` when they do not make a valid study."""
     with tempfile.TemporaryDirectory(prefix="ol-refi-") as folder:
         root = Path(folder)
         (root / "cases").mkdir()
-        for name, (text, _element) in carried.files.items():
+        for name, text in files.items():
             target = root / name
             if target.parent not in (root, root / "cases") or not name.endswith(".yaml"):
                 continue  # a carrier note of another name is not one of ours

@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element
 
-from ol_analysis.analysis.codings import case_code_paths, group_value
-from ol_analysis.core.study import Study
+from ol_analysis.analysis.codings import case_code_paths, code_paths, group_value
+from ol_analysis.core.framework import Group
+from ol_analysis.core.study import Case, Study
 from ol_analysis.diagnostics import Diagnostic
 from ol_analysis.errors import OlAnalysisError, StudyError, UsageError
 from ol_analysis.interop.refi.carrier import (
@@ -47,6 +48,7 @@ from ol_analysis.interop.refi.codebook import (
 )
 from ol_analysis.interop.refi.export import CodeNode, codebook_tree, variable_groups, variable_text
 from ol_analysis.interop.refi.losses import LossReport
+from ol_analysis.interop.refi.merge import CaseChanges, merge_case
 from ol_analysis.interop.refi.offsets import (
     STANDARD,
     OffsetModel,
@@ -596,47 +598,13 @@ def _rebuild_losses(project: Project, losses: LossReport) -> None:
     _containers(root, losses)
 
 
-def check_carried(study: Study, facts: RefiFacts) -> list[str]:
-    """Why the carried study does not agree with the REFI-QDA elements (empty: it agrees)."""
-    framework = study.framework
-    reasons = []
-    expected = {guid(node.path) for node in _walk(codebook_tree(framework))}
-    if expected != facts.code_guids:
-        added, removed = len(facts.code_guids - expected), len(expected - facts.code_guids)
-        reasons.append(
-            f"the codebook differs from framework.yaml ({added} code(s) added, {removed} removed)"
-        )
-        return reasons
-    if set(facts.cases) != set(study.cases):
-        only_refi = sorted(set(facts.cases) - set(study.cases))
-        only_carried = sorted(set(study.cases) - set(facts.cases))
-        reasons.append(
-            "the cases differ from the carried case files "
-            f"(in the project only: {', '.join(only_refi) or '-'}; "
-            f"carried only: {', '.join(only_carried) or '-'})"
-        )
-    variables = variable_groups(framework)
-    for case_id, case in study.cases.items():
-        refi = facts.cases.get(case_id)
-        if refi is None:
-            continue
-        codes = {guid(p) for p in case_code_paths(framework, case)}
-        if codes != refi.codes:
-            added, removed = len(refi.codes - codes), len(codes - refi.codes)
-            reasons.append(f"case {case_id}: {added} code(s) added, {removed} removed")
-        values = {}
-        for group in variables:
-            value = group_value(case, group)
-            if value is not None:
-                values[guid(f"variable:{group.path}")] = variable_text(group, value)[1]
-        changed = sorted(
-            k for k in set(values) | set(refi.values) if values.get(k) != refi.values.get(k)
-        )
-        if changed:
-            reasons.append(f"case {case_id}: {len(changed)} variable value(s) changed")
-        if " ".join(refi.title.split()) != " ".join(case.title.split()):
-            reasons.append(f"case {case_id}: the title changed")
-    return reasons
+def _codebook_reason(study: Study, facts: RefiFacts) -> str | None:
+    """Why the project's codebook is not the carried framework's (None: it is)."""
+    expected = {guid(node.path) for node in _walk(codebook_tree(study.framework))}
+    if expected == facts.code_guids:
+        return None
+    added, removed = len(facts.code_guids - expected), len(expected - facts.code_guids)
+    return f"the codebook differs from framework.yaml ({added} code(s) added, {removed} removed)"
 
 
 def _walk(nodes: list[CodeNode]) -> Iterator[CodeNode]:
@@ -645,37 +613,134 @@ def _walk(nodes: list[CodeNode]) -> Iterator[CodeNode]:
         yield from _walk(node.children)
 
 
-def _carried_study(project: Project, losses: LossReport) -> tuple[Carried, Study | None]:
-    """The carried study when it agrees with the elements; else None, with the reasons."""
-    carried = find_carried(project.notes)
-    if carried.framework is None:
-        return carried, None
-    where = carried.element(FRAMEWORK_FILE)
-    try:
-        study = load_carried(carried)
-    except OlAnalysisError as error:
-        losses.add(
-            where,
-            f"the ol-analysis carrier notes do not make a valid study ({error}); "
-            "the study is rebuilt from the REFI-QDA elements",
-        )
-        return carried, None
-    reasons = check_carried(study, _facts(project))
-    if not reasons:
-        return carried, study
+def _case_changes(study: Study, case: Case, refi: CaseFacts) -> CaseChanges:
+    """What the project says differently from a carried case."""
+    framework = study.framework
+    order = code_paths(framework)
+    by_guid = {guid(path): path for path in order}
+    held = set(case_code_paths(framework, case))
+    said = {by_guid[g] for g in refi.codes if g in by_guid}
+    changes = CaseChanges(
+        removed=[p for p in order if p in held - said],
+        added=[p for p in order if p in said - held],
+    )
+    for group in variable_groups(framework):
+        key = guid(f"variable:{group.path}")
+        value = group_value(case, group)
+        mine = variable_text(group, value)[1] if value is not None else None
+        theirs = refi.values.get(key)
+        if theirs is not None and theirs != mine:
+            changes.values[group.path] = theirs
+        elif theirs is None and mine is not None:
+            changes.cleared.append(group.path)
+    if " ".join(refi.title.split()) != " ".join(case.title.split()):
+        changes.title = refi.title
+    return changes
+
+
+def _convert_value(group: Group, text: str) -> Any:
+    """A variable's text as the value of its group (ValueError when it is not one)."""
+    if group.kind == "multi":
+        return [code.strip() for code in text.split(";") if code.strip()]
+    if group.kind == "single":
+        return text.strip()
+    return _convert(group.kind, text)
+
+
+def _described(changes: CaseChanges) -> str:
+    said = []
+    if changes.removed:
+        said.append(f"{len(changes.removed)} code(s) removed")
+    if changes.added:
+        said.append(f"{len(changes.added)} code(s) added")
+    if changes.values or changes.cleared:
+        said.append(f"{len(changes.values) + len(changes.cleared)} variable value(s) changed")
+    if changes.title is not None:
+        said.append("the title changed")
+    return ", ".join(said)
+
+
+def _rebuild_instead(
+    carried: Carried, study: Study | None, losses: LossReport, reason: str
+) -> None:
     losses.add(
-        where,
-        "the project was changed after the export, so its ol-analysis carrier notes were not "
-        f"used: {'; '.join(reasons)}",
+        carried.element(FRAMEWORK_FILE),
+        f"the ol-analysis carrier notes were not used: {reason}",
         "the study is rebuilt from the REFI-QDA elements; group kinds, roles, second-language "
         "labels and the losses below follow from that",
     )
-    for case_id, lost in what_the_rebuild_loses(study).items():
+    for case_id, lost in (what_the_rebuild_loses(study) if study else {}).items():
         losses.add(
             carried.element(case_file_name(case_id)),
             f"case {case_id}: rebuilt without its {', '.join(lost)}",
         )
-    return carried, None
+
+
+def _problem(error: OlAnalysisError) -> str:
+    if isinstance(error, StudyError) and error.diagnostics:
+        first = error.diagnostics[0]
+        where = Path(first.path)
+        shown = f"cases/{where.name}" if where.parent.name == "cases" else where.name
+        return f"{shown}:{first.line}: {first.message}"
+    return str(error)
+
+
+def _carried_study(
+    project: Project, losses: LossReport, notices: list[str]
+) -> tuple[dict[str, str], Study | None]:
+    """The study's own files, with what another tool changed applied; ``({}, None)`` when the
+    study must be rebuilt from the elements (the reasons go to ``losses``)."""
+    carried = find_carried(project.notes)
+    if carried.framework is None:
+        return {}, None
+    texts = {name: text for name, (text, _element) in carried.files.items()}
+    try:
+        study = load_carried(texts)
+    except OlAnalysisError as error:
+        _rebuild_instead(
+            carried, None, losses, f"they do not make a valid study ({_problem(error)})"
+        )
+        return {}, None
+    facts = _facts(project)
+    reason = _codebook_reason(study, facts)
+    if reason:
+        _rebuild_instead(carried, study, losses, reason)
+        return {}, None
+    files = {name: texts[name] for name in (FRAMEWORK_FILE, STUDY_FILE) if name in texts}
+    for case_id, case in study.cases.items():
+        name = case_file_name(case_id)
+        refi = facts.cases.get(case_id)
+        if refi is None:
+            notices.append(f"case {case_id} is not in the project (deleted there): not written")
+            continue
+        changes = _case_changes(study, case, refi)
+        if not _described(changes):
+            files[name] = texts[name]
+            continue
+        merged, lost = merge_case(study.framework, texts[name], changes, _convert_value)
+        files[name] = merged
+        notices.append(f"case {case_id}: {_described(changes)} in the project, applied")
+        for what in lost:
+            losses.add(carried.element(name), f"case {case_id}: not brought back: {what}")
+    for refi_case in project.cases:
+        if refi_case.name not in study.cases:
+            losses.add(
+                refi_case.element,
+                f"case '{refi_case.name}' has no carried case file (added in another tool): "
+                "not brought back",
+            )
+    try:
+        merged_study = load_carried(files)
+    except OlAnalysisError as error:
+        losses.losses.clear()
+        _rebuild_instead(
+            carried,
+            study,
+            losses,
+            f"with the project's changes applied they do not validate ({_problem(error)})",
+        )
+        return {}, None
+    return files, merged_study
 
 
 def import_project(
@@ -690,15 +755,10 @@ def import_project(
     """
     project = parse_project(path)
     losses = LossReport(str(path), project.lines, accepted=accept_losses)
-    carried, study = _carried_study(project, losses)
-    files: dict[str, str] = {}
+    notices: list[str] = []
+    files, study = _carried_study(project, losses, notices)
     if study is not None:
         _extras(project, study, losses)
-        for name, (text, _element) in carried.files.items():
-            if name in (FRAMEWORK_FILE, STUDY_FILE) or name in {
-                case_file_name(case_id) for case_id in study.cases
-            }:
-                files[name] = text
     else:
         framework, cases = build_study(project, losses)
         _rebuild_losses(project, losses)
@@ -718,7 +778,7 @@ def import_project(
     for name, text in files.items():
         write_text_atomic(out / name, text)
         written.append(out / name)
-    notices = [
+    notices += [
         f"{project.sources[g][0].get('name', g)}: positions read as {model.name}"
         for g, model in project.offset_models.items()
         if model != STANDARD and g in project.sources
