@@ -22,6 +22,10 @@ from ol_analysis.analysis.counts import Count
 
 LOCALES = {"nl": "nl_NL", "en": "en_GB"}
 
+IDS_INLINE_MAX = 12
+"""Running text names at most this many cases in brackets; a longer list becomes a footnote
+(Markdown, DOCX) so that "210 van 330 casussen" does not fill pages. HTML keeps the links."""
+
 STRINGS: dict[str, dict[str, str]] = {
     "nl": {
         "case": "casus",
@@ -140,7 +144,8 @@ class Output:
     HTML afterwards — as placeholders that :meth:`fill` replaces once converted, because a big
     study's thousands of links would otherwise dominate the Markdown parser's time.
     ``counts`` records every count that was written, so tests can hold the chapters to
-    ``stats --json``.
+    ``stats --json``. ``max_ids``: in Markdown, a count of more cases than this names them in a
+    footnote instead of in brackets (None: always in brackets unless ``footnotes``).
     """
 
     kind: Literal["md", "html", "page"] = "md"
@@ -150,6 +155,7 @@ class Output:
     counts: list[Count] = field(default_factory=list)
     links: list[str] = field(default_factory=list)
     nonce: str = field(default_factory=lambda: secrets.token_hex(6))
+    max_ids: int | None = IDS_INLINE_MAX
 
     def _placeholder(self, html: str) -> str:
         self.links.append(html)
@@ -174,10 +180,14 @@ class Output:
             return Markup(" (") + self._links(count) + Markup(")")
         if self.kind == "html":
             return " (" + self._placeholder(self._links(count)) + ")"
-        if self.footnotes:
+        if self.footnotes or self.too_many(count):
             self.notes.append(", ".join(count.cases))
             return f"[^{len(self.notes)}]"
         return f" ({', '.join(count.cases)})"
+
+    def too_many(self, count: Count) -> bool:
+        """Whether running text leaves this count's case ids to a footnote (see ``max_ids``)."""
+        return self.max_ids is not None and count.n > self.max_ids
 
     def listing(self, count: Count) -> str:
         """The cases alone, for a table column: "c01, c04", links, or a footnote mark."""
