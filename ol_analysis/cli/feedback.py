@@ -330,6 +330,15 @@ def adjudicate(
     date: Annotated[
         str | None, typer.Option("--date", metavar="YYYY-MM-DD", help="[default: today]")
     ] = None,
+    apply: Annotated[
+        Path | None,
+        typer.Option(
+            "--apply",
+            metavar="DIR",
+            help="Also write each decision into the case files in DIR (single and multi "
+            "groups; canonical form).",
+        ),
+    ] = None,
     output_format: FormatOpt = OutputFormat.text,
     json_alias: JsonAliasOpt = False,
 ) -> None:
@@ -366,15 +375,26 @@ def adjudicate(
         entries = adj.settle(
             requested, still_open, record, by=by, reason=reason, number=number, date=day
         )
+        texts = adj.applied_texts(apply, compared_in, entries) if apply else {}
         adj.write_log(path, frame, first, entries)
+        adj.write_texts(texts)
+        for changed in texts:
+            err.print(f"applied to {changed}", markup=False)
         left = len(still_open) - len(entries)
         err.print(f"logged {len(entries)} decision(s) in {path}; {left} open", markup=False)
         raise typer.Exit(0)
-    _walk(still_open, path, frame, first, by, number, day)
+    _walk(still_open, path, compared_in, first, by, number, day, apply)
 
 
 def _walk(
-    still_open: list[Any], path: Path, frame: Any, first: Any, by: str | None, number: int, day: str
+    still_open: list[Any],
+    path: Path,
+    compared_in: Any,
+    first: Any,
+    by: str | None,
+    number: int,
+    day: str,
+    apply: Path | None,
 ) -> None:
     """Ask for each open disagreement in turn; every decision is written at once."""
     from ol_analysis.feedback import adjudicate as adj
@@ -403,7 +423,14 @@ def _walk(
                 continue
         who = by or typer.prompt("decided by")
         why = typer.prompt("reason")
-        adj.write_log(path, frame, first, [adj.decision_entry(item, value, who, why, number, day)])
+        entry = adj.decision_entry(item, value, who, why, number, day)
+        try:
+            texts = adj.applied_texts(apply, compared_in, [entry]) if apply else {}
+        except UsageError as error:
+            err.print(f"{error}; not applied", markup=False)
+            texts = {}
+        adj.write_log(path, compared_in.framework, first, [entry])
+        adj.write_texts(texts)
         first = None
         logged += 1
     err.print(

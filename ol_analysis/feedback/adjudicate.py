@@ -434,3 +434,117 @@ def settle(
         value = parse_value(request.value, item.kind, item.unit)
         entries.append(decision_entry(item, value, who, why, number, date))
     return entries
+
+
+# --- applying decisions to case files ------------------------------------------------------------
+
+
+def _item_code(item: Any) -> Any:
+    return item.get("code") if isinstance(item, dict) else item
+
+
+def _has_evidence(item: Any) -> bool:
+    return isinstance(item, dict) and any(key != "code" for key in item)
+
+
+def _edit_tree(tree: Any, framework: Framework, case: str, unit: str, value: Hashable) -> None:
+    """Put ``value`` at ``unit`` in a ruamel case tree: a single group's code, or a code in or
+    out of a multi group's list. Codings that carry evidence or provenance are not touched."""
+    group_path, _, code = unit.rpartition(".")
+    group = framework.group(unit) or framework.group(group_path)
+    if group is None or group.kind not in ("single", "multi"):
+        raise UsageError(
+            f"{case}:{unit}: only single and multi groups are applied; edit records by hand"
+        )
+    part_id, group_id = group.path.split(".")
+    part = tree.get(part_id)
+    if not isinstance(part, dict):
+        part = tree[part_id] = CommentedMap()
+    current = part.get(group_id)
+    if group.kind == "single":
+        if _has_evidence(current):
+            raise UsageError(f"{case}:{unit}: the coding carries evidence; edit it by hand")
+        if value is None:
+            part.pop(group_id, None)
+        else:
+            part[group_id] = value
+        return
+    items = current if isinstance(current, list) else CommentedSeq()
+    present = [i for i, item in enumerate(items) if _item_code(item) == code]
+    if value is True and not present:
+        items.append(code)
+    for index in reversed(present if value is False else []):
+        if _has_evidence(items[index]):
+            raise UsageError(f"{case}:{unit}: the coding carries evidence; edit it by hand")
+        del items[index]
+    part[group_id] = items
+
+
+def applied_text(
+    path: Path, text: str, compared_in: LoadedFramework, case: str, unit: str, value: Hashable
+) -> str:
+    """The text of case file ``path`` with a decision applied, in ``fmt``'s canonical form
+    (comments kept), checked: it must validate and then hold the decided value."""
+    from ol_analysis.core.study import Case
+    from ol_analysis.core.validate import validate_document
+    from ol_analysis.feedback.fmt import format_text
+
+    yaml = round_trip_yaml()
+    tree = yaml.load(text)
+    if not isinstance(tree, CommentedMap):
+        raise UsageError(f"{path} is not a case file")
+    framework = compared_in.framework
+    _edit_tree(tree, framework, case, unit, value)
+    result = format_text(dump(yaml, tree), compared_in.models, str(path), path)
+    if result.formatted is None:
+        raise StudyError(result.diagnostics)
+    doc, problems = parse_text(str(path), result.formatted)
+    model = None
+    if doc is not None:
+        model, more = validate_document(doc, compared_in.models, path)
+        problems = [*problems, *more]
+    if model is None or doc is None:
+        raise StudyError(problems)
+    group = framework.group(unit) or framework.group(unit.rpartition(".")[0])
+    assert group is not None  # _edit_tree has found it
+    codes = Case(case, str(path), model, doc).codes(group.path)
+    held = (
+        (codes[0] if codes else None)
+        if group.kind == "single"
+        else unit.rpartition(".")[2] in codes
+    )
+    if held != value:
+        raise UsageError(f"{case}:{unit}: the decision could not be applied to {path}")
+    return result.formatted
+
+
+def applied_texts(
+    folder: Path, compared_in: LoadedFramework, entries: Sequence[dict[str, Any]]
+) -> dict[Path, str]:
+    """The new text of each case file in ``folder`` that the decisions change (nothing is
+    written); raises when a decision cannot be applied, so that none is."""
+    from ol_analysis.core.study import case_files
+
+    if not folder.is_dir():
+        raise UsageError(f"--apply {folder}: no such folder")
+    files = {path.stem: path for path in case_files(folder)}
+    texts: dict[Path, str] = {}
+    for entry in entries:
+        path = files.get(entry["case"])
+        if path is None:
+            raise UsageError(f"--apply: no case file for {entry['case']} in {folder}")
+        if path not in texts:
+            try:
+                texts[path] = path.read_text(encoding="utf-8").removeprefix("\ufeff")
+            except (OSError, UnicodeDecodeError) as error:
+                raise UsageError(f"cannot read {path}: {error}") from None
+        texts[path] = applied_text(
+            path, texts[path], compared_in, entry["case"], entry["unit"], entry["decision"]
+        )
+    return texts
+
+
+def write_texts(texts: dict[Path, str]) -> None:
+    """Write each case file in one step (a failed write leaves that file as it was)."""
+    for path, text in texts.items():
+        write_text_atomic(path, text)

@@ -261,3 +261,51 @@ def test_invalid_log_reports_expected_diagnostics(path: Path) -> None:
         if words:
             (problem,) = [d for d in problems if (d.line, d.column, d.rule) == (line, column, rule)]
             assert words in f"{problem.message} {problem.hint}"
+
+
+def test_apply_writes_decisions_into_the_case_files(run_cli, study: Path) -> None:  # type: ignore[no-untyped-def]
+    k3 = study / "cases" / "k3.yaml"
+    k3.write_text(k3.read_text().replace("title:", "# kept\ntitle:"), encoding="utf-8")
+    result = _decide(
+        run_cli,
+        study,
+        "--apply",
+        "cases",
+        "--reason",
+        "r",
+        "--decide",
+        "k3:profile.team=south",
+        "--decide",
+        "k3:course.outcomes.relapse=true",
+        "--decide",
+        "k1:course.outcomes.relapse=false",
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "applied to cases/k3.yaml" in result.stderr
+    assert run_cli(["validate"], study).exit_code == 0
+    assert run_cli(["fmt", "--check", "cases/k1.yaml", "cases/k3.yaml"], study).exit_code == 0
+    assert "# kept" in k3.read_text()
+    # the consensus folder now agrees with coder_b on those three units
+    agree = run_cli(["agree", "cases", "coder_b", "--format", "json", "--bootstrap", "0"], study)
+    differ = {(d["case"], d["code"]) for g in json.loads(agree.stdout) for d in g["disagreements"]}
+    assert {("k3", "profile.team"), ("k3", "course.outcomes.relapse")}.isdisjoint(differ)
+    assert ("k1", "course.outcomes.relapse") not in differ
+
+
+def test_apply_refuses_records_and_writes_nothing(run_cli, study: Path) -> None:  # type: ignore[no-untyped-def]
+    before = {p.name: p.read_bytes() for p in (study / "cases").iterdir()}
+    result = _decide(
+        run_cli,
+        study,
+        "--apply",
+        "cases",
+        "--reason",
+        "r",
+        "--decide",
+        "k3:profile.team=south",
+        "--decide",
+        "k2:reference.if_then.statement.more_crises=supports",
+    )
+    assert result.exit_code == 2 and "edit records by hand" in result.stderr
+    assert {p.name: p.read_bytes() for p in (study / "cases").iterdir()} == before
+    assert not (study / "adjudication.yaml").exists()
