@@ -239,6 +239,15 @@ def _left_out_words(file: CaseFile) -> str:
     return f"{file.case_id or file.path} ({file.status or 'no status'}{errors})"
 
 
+def warn_templates(templates: Path) -> None:
+    """Name each file of the study's templates folder that no build uses, and where it goes."""
+    from ol_analysis.report.overrides import template_warnings
+
+    warnings = template_warnings(templates)
+    if warnings:
+        print_diagnostics(err, warnings)
+
+
 def left_out_note(study: Study) -> str | None:
     """One line naming the case files that are checked but not counted, or None."""
     if not study.left_out:

@@ -22,6 +22,7 @@ from ol_analysis.cli.common import (
     handle_errors,
     load,
     status_words,
+    warn_templates,
 )
 from ol_analysis.report.formats import FORMATS
 
@@ -62,6 +63,7 @@ def build(
     from ol_analysis.report.build import build_report, study_provenance
 
     study = load(framework, cases, status, include_drafts)
+    warn_templates(templates)
     with Progress(console=err, transient=True, disable=not err.is_terminal) as bar:
         task = bar.add_task("build", total=1)
 
@@ -116,6 +118,7 @@ def serve(
 
     if err.is_terminal:
         err.print("building the report (HTML and figures)…", markup=False)
+    warn_templates(templates)
     server = study_server(
         framework,
         cases,
