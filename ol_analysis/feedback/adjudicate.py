@@ -304,10 +304,10 @@ class AdjudicationStatus:
 def adjudication_status(framework: str) -> AdjudicationStatus | None:
     """For ``status``: the open disagreements of the log's latest round, compared anew; None
     when the study has no log (or a log without a round)."""
-    compared_in = Frameworks(framework).load(framework)
     path = log_path(framework)
     if not path.exists():
         return None
+    compared_in = Frameworks(framework).load(framework)
     log = load_log(path, compared_in.framework)
     latest = log.round(log.latest_round())
     if latest is None:
