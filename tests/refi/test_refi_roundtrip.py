@@ -362,3 +362,43 @@ def test_a_foreign_project_needs_accept_losses(tmp_path: Path, run_cli: Any) -> 
     assert accepted.stderr.count("warning[refi-loss]") == 3
     stats = _stats(run_cli, out)
     assert stats["counts"]["codes.gevoelens.boos"]["cases"] == ["interview-1"]
+
+
+@pytest.mark.parametrize("name", ["interop", "shipped"])
+def test_slicing_the_exported_text_at_each_selection_gives_the_quotes(
+    name: str, tmp_path: Path, run_cli: Any
+) -> None:
+    """Read with zipfile and ElementTree: every evidence quote of a case is the slice, in code
+    points, of its case's text at one of the selections; the text is UTF-8, LF, no BOM."""
+    from ol_analysis import load_study
+    from ol_analysis.analysis.codings import items
+
+    study_dir = _snapshot(STUDIES[name], tmp_path / "original")
+    study = load_study(study_dir)
+    qdpx = tmp_path / "study.qdpx"
+    _export(run_cli, study_dir, qdpx)
+    checked = coded = 0
+    with zipfile.ZipFile(qdpx) as archive:
+        root = ET.fromstring(archive.read("project.qde"))
+        for source in root.iter(f"{P}TextSource"):
+            case_id = source.get("name", "").split(" ")[0]
+            raw = archive.read(f"sources/{source.get('plainTextPath', '')[len('internal://') :]}")
+            assert not raw.startswith(b"\xef\xbb\xbf") and b"\r" not in raw
+            text = raw.decode("utf-8")
+            selections = source.findall(f"{P}PlainTextSelection")
+            coded += sum(1 for s in selections if s.findall(f"{P}Coding/{P}CodeRef"))
+            sliced = set()
+            for selection in selections:
+                start = int(selection.get("startPosition", "-1"))
+                end = int(selection.get("endPosition", "-1"))
+                assert 0 <= start < end <= len(text)
+                sliced.add(text[start:end])
+            quotes = {
+                " ".join(evidence.quote.split())
+                for item in items(study.framework, study.cases[case_id])
+                for evidence in item.evidence
+                if evidence.quote is not None
+            }
+            assert quotes <= sliced, case_id
+            checked += len(quotes)
+    assert checked and coded
