@@ -154,7 +154,18 @@ def closest_passage(quote: str, document: Normalised) -> Closest | None:
         return None
     needle = max(pieces, key=len)
     found = fuzz.partial_ratio_alignment(needle, document.text)
-    if found is None or found.dest_end <= found.dest_start:
+    if found is None:
         return None
-    start, end = document.span(found.dest_start, found.dest_end)
+    first, last = found.dest_start, found.dest_end
+    while first < last and document.text[first] == " ":
+        first += 1
+    while last > first and document.text[last - 1] == " ":
+        last -= 1
+    if last <= first:
+        return None
+    while first > 0 and document.text[first - 1] != " ":
+        first -= 1  # whole words: the alignment may cut one
+    while last < len(document.text) and document.text[last] != " ":
+        last += 1
+    start, end = document.span(first, last)
     return Closest(start, end, found.score)

@@ -172,6 +172,8 @@ class QuoteChecker:
             if doc_id is None:
                 continue
             if not self.sources.found:
+                if getattr(evidence, "quote", None) is None:
+                    continue
                 self._unverified += 1
                 if self._first_unverified is None:
                     self._first_unverified = doc.diagnostic((*loc, "doc"), "", "")
