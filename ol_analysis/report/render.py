@@ -43,6 +43,7 @@ from ol_analysis.diagnostics import Diagnostic
 from ol_analysis.errors import StudyError, UsageError
 from ol_analysis.report import filters as f
 from ol_analysis.report.data import ReportData, ReportLookupError
+from ol_analysis.report.sources import SourceLinks, code_anchor, code_index, source_pages
 from ol_analysis.report.template_errors import template_location
 
 CHAPTER_SUFFIX = ".md.j2"
@@ -89,6 +90,8 @@ class RenderContext:
     provenance: Provenance
     figures: Mapping[str, FigureRef] = field(default_factory=dict)
     footnotes: bool = False
+    source_links: SourceLinks | None = None
+    """With ``build --include-sources``: quotes link to their place on the source pages."""
 
 
 def make_env(
@@ -127,6 +130,7 @@ def make_env(
         cases=_cases_filter(lang),
         ids=_ids_filter,
         case_list=_list_filter,
+        quote_link=_quote_link_filter,
     )
     env.globals.update(lang=lang, t=partial(f.text, lang))
     return env
@@ -158,6 +162,22 @@ def _ids_filter(context: Context, count: Any) -> str:
 def _list_filter(context: Context, count: Any) -> str:
     """The cases behind a count for a table column: "c01, c04", links, or a footnote mark."""
     return _output(context).listing(count)
+
+
+@pass_context
+def _quote_link_filter(context: Context, found: Any) -> str:
+    """A quote's link to its place in its source document (``build --include-sources``), for
+    HTML outputs; nothing otherwise."""
+    href = context.get("quote_href")
+    output = context.get("output")
+    if found is None or href is None or not isinstance(output, f.Output) or output.kind == "md":
+        return ""
+    target = href(found.case_id, found.text)
+    if target is None:
+        return ""
+    word = "bron" if context.get("lang") == "nl" else "source"
+    link = Markup(' <a class="source-link" href="{}">[{}]</a>').format(target, word)
+    return output._placeholder(link) if output.kind == "html" else link
 
 
 # --- template errors as diagnostics --------------------------------------------------------------
@@ -303,11 +323,14 @@ def _context(ctx: RenderContext, output: f.Output, root: str) -> dict[str, Any]:
         name: FigureRef(ref.name, ref.title, f"{root}{ref.path}")
         for name, ref in ctx.figures.items()
     }
+    links = ctx.source_links
+    html_root = root.removesuffix("../")
     return {
         "data": ctx.data,
         "provenance": ctx.provenance,
         "figures": figures,
         "output": output,
+        "quote_href": None if links is None else partial(links.href, root=html_root),
     }
 
 
@@ -394,6 +417,23 @@ def render_html_pages(
                 "../",
                 case=ctx.data.case(case_id),
                 network=ctx.data.networks[case_id],
+                quotes=[]
+                if ctx.source_links is None
+                else ctx.source_links.case_quotes(ctx.data.study, case_id, "../"),
+            ),
+        )
+    if ctx.source_links is not None:
+        sources = ctx.source_links.sources
+        for name, extra in source_pages(sources):
+            yield name, page("html/source.html", "../", code_anchor=code_anchor, **extra)
+        yield (
+            "sources/index.html",
+            page(
+                "html/sources.html",
+                "../",
+                sources=sources,
+                codes=code_index(sources),
+                code_anchor=code_anchor,
             ),
         )
     yield "style.css", render_template(env, "html/style.css")
