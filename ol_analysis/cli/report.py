@@ -56,6 +56,14 @@ def build(
     ] = False,
     status: StatusOpt = None,
     include_drafts: IncludeDraftsOpt = False,
+    include_sources: Annotated[
+        bool,
+        typer.Option(
+            "--include-sources",
+            help="HTML: a page per source document with its coded segments, quotes linked to "
+            "them (sources are confidential: off by default).",
+        ),
+    ] = False,
 ) -> None:
     """Validate, aggregate and render the report (Markdown, HTML, DOCX, figures) into --out."""
     from rich.progress import Progress
@@ -82,6 +90,7 @@ def build(
             protected={"study folder": framework.parent, "cases": cases, "templates": templates},
             formats=[f.strip() for f in formats.split(",") if f.strip()] if formats else None,
             use_cache=not no_cache,
+            include_sources=include_sources,
         )
     made = [f"{len(result.chapters)} chapters in md/"] if result.count("md") else []
     made += [

@@ -44,6 +44,7 @@ from ol_analysis.report.render import (
     render_chapters,
     render_html_pages,
 )
+from ol_analysis.report.sources import SourceLinks
 from ol_analysis.safe_write import ensure_folder
 
 DATE_ENV = "OL_ANALYSIS_BUILD_DATE"
@@ -138,6 +139,7 @@ def build_report(
     protected: Mapping[str, Path] | None = None,
     formats: Collection[str] | None = None,
     use_cache: bool = True,
+    include_sources: bool = False,
 ) -> BuildResult:
     """Render a loaded, valid study into ``out_dir``; see the module docstring.
 
@@ -145,7 +147,9 @@ def build_report(
     ``figures``, ``docx``; DOCX needs ``md``). ``protected`` names folders the build must never
     replace (the study folder, the cases, the templates). Figures whose inputs did not change
     since the last build into ``out_dir`` are taken from its cache (``.cache/figures``) unless
-    ``use_cache`` is false; either way the bytes are the same.
+    ``use_cache`` is false; either way the bytes are the same. ``include_sources`` adds a page
+    per source document (``html/sources/``) and links quotes to it; without it no text of a
+    source document beyond the case files' quotes is written.
     """
     formats = tuple(DEFAULT_FORMATS if formats is None else formats)
     unknown = sorted(set(formats) - set(FORMATS))
@@ -178,7 +182,8 @@ def build_report(
         report("figures", 1)
         cache = FigureCache(out / CACHE_FOLDER) if use_cache else None
         figures = _figures(data, staging, written, cache) if "figures" in formats else {}
-        ctx = RenderContext(data, provenance, figures, footnotes)
+        links = SourceLinks(study.sources) if include_sources and study.sources else None
+        ctx = RenderContext(data, provenance, figures, footnotes, links)
         report("chapters", 2)
         chapters = render_chapters(env, ctx, html="html" in formats)
         if "md" in formats:
