@@ -1,4 +1,5 @@
-"""``validate``, ``status``, ``new``, ``schema`` and ``privacy``: reading and checking a study."""
+"""``validate``, ``status``, ``new`` and ``schema``: reading and checking a study (``privacy`` is
+in :mod:`ol_analysis.cli.privacy`)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,6 @@ from ol_analysis.cli.common import (
     JsonAliasOpt,
     Lang,
     LangOpt,
-    OutOpt,
     OutputFormat,
     StatusOpt,
     app,
@@ -174,47 +174,3 @@ def schema(
         return
     write_text_atomic(out_file, text)
     wrote(out_file)
-
-
-@app.command()
-@handle_errors
-def privacy(
-    files: Annotated[
-        list[Path] | None, typer.Argument(metavar="FILES", help="Files (default: the study).")
-    ] = None,
-    framework: FrameworkOpt = Path("framework.yaml"),
-    cases: CasesOpt = Path("cases"),
-    out_dir: OutOpt = Path("build"),
-    deny_list: Annotated[
-        Path | None,
-        typer.Option(
-            "--deny-list",
-            help="Names to refuse, one per line; keep it outside the repository "
-            "(default: $OL_ANALYSIS_DENY_LIST or ~/.config/ol-analysis/deny-list.txt).",
-        ),
-    ] = None,
-    allow_list: Annotated[
-        Path | None,
-        typer.Option(
-            "--allow-list",
-            help="Entries {rule, text, reason} that are not personal data "
-            "(default: privacy-allow.yaml, if there is one).",
-        ),
-    ] = None,
-    output_format: FormatOpt = OutputFormat.text,
-    json_alias: JsonAliasOpt = False,
-) -> None:
-    """Scan case files, the framework and rendered outputs for personal data."""
-    from ol_analysis.core.study import study_text_files
-    from ol_analysis.privacy import read_lists, scan_files
-
-    lists = read_lists(deny_list, allow_list)
-    targets = files or study_text_files(framework, cases, out_dir)
-    problems = lists.problems + scan_files(
-        targets, deny_names=lists.deny_names, allowed=lists.allowed
-    )
-    if wants_json(output_format, json_alias):
-        sys.stdout.write(to_json(problems) + "\n")
-    else:
-        print_diagnostics(err, problems)
-    raise typer.Exit(1 if problems else 0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
 
@@ -24,6 +25,9 @@ from ol_analysis.cli.common import (
     status_words,
     warn_templates,
 )
+from ol_analysis.cli.output import print_diagnostics
+from ol_analysis.cli.privacy import KOpt, Reidentification, build_check
+from ol_analysis.diagnostics import Diagnostic
 from ol_analysis.report.formats import FORMATS
 
 
@@ -56,6 +60,16 @@ def build(
     ] = False,
     status: StatusOpt = None,
     include_drafts: IncludeDraftsOpt = False,
+    k: KOpt = 2,
+    reidentification: Annotated[
+        Reidentification,
+        typer.Option(
+            "--reidentification",
+            help="What re-identification findings not accepted in privacy-allow.yaml do: "
+            "error (refuse to publish), warning (publish, say so) or off. Identifiers always "
+            "refuse.",
+        ),
+    ] = Reidentification.warning,
     include_sources: Annotated[
         bool,
         typer.Option(
@@ -65,7 +79,8 @@ def build(
         ),
     ] = False,
 ) -> None:
-    """Validate, aggregate and render the report (Markdown, HTML, DOCX, figures) into --out."""
+    """Validate, aggregate and render the report (Markdown, HTML, DOCX, figures) into --out;
+    nothing is published when the privacy check of the new build finds personal data."""
     from rich.progress import Progress
 
     from ol_analysis.report.build import build_report, study_provenance
@@ -90,6 +105,7 @@ def build(
             protected={"study folder": framework.parent, "cases": cases, "templates": templates},
             formats=[f.strip() for f in formats.split(",") if f.strip()] if formats else None,
             use_cache=not no_cache,
+            check=build_check(study, out_dir, k=k, reidentification=reidentification.value),
             include_sources=include_sources,
         )
     made = [f"{len(result.chapters)} chapters in md/"] if result.count("md") else []
@@ -103,6 +119,25 @@ def build(
         markup=False,
         soft_wrap=True,
     )
+    _privacy_warnings(result.warnings, k)
+
+
+def _privacy_warnings(warnings: Sequence[Diagnostic], k: int) -> None:
+    """Other warnings in full; the audit's as one line (there may be one per case and output)."""
+    from ol_analysis.privacy.outputs import AUDIT_RULES
+
+    audit = [w for w in warnings if w.rule in AUDIT_RULES]
+    print_diagnostics(err, [w for w in warnings if w.rule not in AUDIT_RULES])
+    if audit:
+        cases = len({(w.message.split()[1]) for w in audit if w.rule == AUDIT_RULES[0]})
+        err.print(
+            f"warning[privacy-reidentification]: {len(audit)} re-identification finding(s) in "
+            f"{len({w.path for w in audit})} output(s), {cases} case(s) singled out (k={k}); "
+            "`ol-analysis privacy --outputs` lists them; accept them in privacy-allow.yaml or "
+            "build with --reidentification error to refuse",
+            markup=False,
+            soft_wrap=True,
+        )
 
 
 @app.command()

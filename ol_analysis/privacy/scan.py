@@ -8,11 +8,13 @@ not a date of birth. Findings are shown masked, so that a CI log does not repeat
 
 from __future__ import annotations
 
+import fnmatch
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ol_analysis.diagnostics import Diagnostic
 from ol_analysis.errors import UsageError
@@ -30,8 +32,54 @@ _POSTCODE = re.compile(r"(?<![\w-])[1-9]\d{3} ?(?!SA|SD|SS)[A-Z]{2}(?![\w-])")
 # common two-letter word ("in 2019 is"), and never a year followed by a word.
 _POSTCODE_LOWER = re.compile(r"(?<![\w#-])([1-9]\d{3})( ?)([a-zA-Z]{2})(?![\w-])")
 _TWO_LETTER_WORDS = frozenset(
-    "al an as at be bv by de do dr en er ga go ha he hi ik in is it je ja la me mr my na "
-    "no nu of oh ok om on op or pm so te to up us we ze zo".split()
+    [
+        "al",
+        "an",
+        "as",
+        "at",
+        "be",
+        "bv",
+        "by",
+        "de",
+        "do",
+        "dr",
+        "en",
+        "er",
+        "ga",
+        "go",
+        "ha",
+        "he",
+        "hi",
+        "ik",
+        "in",
+        "is",
+        "it",
+        "je",
+        "ja",
+        "la",
+        "me",
+        "mr",
+        "my",
+        "na",
+        "no",
+        "nu",
+        "of",
+        "oh",
+        "ok",
+        "om",
+        "on",
+        "op",
+        "or",
+        "pm",
+        "so",
+        "te",
+        "to",
+        "up",
+        "us",
+        "we",
+        "ze",
+        "zo",
+    ]
 )
 _STREET_SUFFIXES = (
     "straat|str\\.|weg|laan|plein|gracht|kade|singel|dijk|steeg|pad|hof|dreef|markt|park|"
@@ -314,22 +362,129 @@ def read_deny_list(path: Path) -> list[str]:
     return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
 
 
+AUDIT_RULES = ("privacy-k-anonymity", "privacy-rare-term")
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """An allow-list entry accepting re-identification findings (see ``privacy.outputs``)."""
+
+    rule: str
+    accepted_by: str
+    reason: str
+    attributes: tuple[str, ...] = ()
+    cases: tuple[str, ...] = ()
+    output: str = ""
+    text: str = ""
+    line: int = 1
+    column: int = 1
+
+    def accepts(self, rule: str, output: str, case: str, combination: Iterable[str]) -> bool:
+        """A k-anonymity finding is accepted when its combination lies within ``attributes``,
+        a rare term when it is ``text``; ``cases`` and ``output`` (a glob) narrow the entry."""
+        if rule != self.rule or (self.cases and case not in self.cases):
+            return False
+        if self.output and not fnmatch.fnmatch(output, self.output):
+            return False
+        if rule == "privacy-k-anonymity":
+            return set(combination) <= set(self.attributes)
+        return set(combination) == {self.text}
+
+
+def _strings_of(value: object) -> tuple[str, ...] | None:
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    return None
+
+
+def _accepted(doc: Any, index: int, item: dict[str, Any]) -> Accepted | Diagnostic:
+    """An audit entry: ``accepted_by`` and ``reason`` are required; a k-anonymity entry names
+    its ``attributes``, a rare-term entry its ``text``."""
+    rule = item["rule"]
+    missing = [k for k in ("accepted_by", "reason") if not str(item.get(k) or "").strip()]
+    if missing:
+        return doc.diagnostic(
+            (index,),
+            "privacy-allow-list",
+            f"the {rule} entry gives no {' and no '.join(missing)}",
+            "say who accepted the finding (a handle) and why it may be published",
+        )
+    attributes = _strings_of(item.get("attributes", []))
+    cases = _strings_of(item.get("cases", []))
+    if rule == "privacy-k-anonymity" and not attributes:
+        return doc.diagnostic(
+            (index,),
+            "privacy-allow-list",
+            "a privacy-k-anonymity entry needs 'attributes': the profile attributes it accepts",
+        )
+    if rule == "privacy-rare-term" and not str(item.get("text") or "").strip():
+        return doc.diagnostic(
+            (index,), "privacy-allow-list", "a privacy-rare-term entry needs 'text': the term"
+        )
+    if attributes is None or cases is None:
+        return doc.diagnostic(
+            (index,), "privacy-allow-list", "'attributes' and 'cases' are lists of ids"
+        )
+    line, column = doc.position((index,)) if hasattr(doc, "position") else (1, 1)
+    return Accepted(
+        rule,
+        str(item["accepted_by"]),
+        str(item["reason"]),
+        attributes,
+        cases,
+        str(item.get("output") or ""),
+        str(item.get("text") or ""),
+        line,
+        column,
+    )
+
+
 def read_allow_list(path: Path) -> tuple[list[Allowed], list[Diagnostic]]:
-    """``privacy-allow.yaml``: a list of ``{rule, text, reason}``; a reason is required."""
+    """``privacy-allow.yaml``: a list of ``{rule, text, reason}``; a reason is required.
+    Entries for the audit rules are read by :func:`read_acceptances`."""
+    allowed, _accepted_entries, problems = read_allow_file(path)
+    return allowed, problems
+
+
+def read_acceptances(path: Path) -> tuple[list[Accepted], list[Diagnostic]]:
+    """The audit entries of ``privacy-allow.yaml`` (rules ``privacy-k-anonymity`` and
+    ``privacy-rare-term``), each with ``accepted_by`` and ``reason``."""
+    _allowed, accepted, problems = read_allow_file(path)
+    return accepted, problems
+
+
+def read_allow_file(path: Path) -> tuple[list[Allowed], list[Accepted], list[Diagnostic]]:
+    """Both kinds of entry of an allow-list, and its problems (located)."""
     from ol_analysis.core.yamlsource import read_yaml
 
     doc, problems = read_yaml(path, str(path))
     if doc is None:
-        return [], problems
+        return [], [], problems
     entries: list[Allowed] = []
+    accepted: list[Accepted] = []
     data = doc.data if isinstance(doc.data, list) else None
     if data is None:
-        return [], [
-            doc.diagnostic(
-                (), "privacy-allow-list", "the allow-list must be a list of {rule, text, reason}"
-            )
-        ]
+        return (
+            [],
+            [],
+            [
+                doc.diagnostic(
+                    (),
+                    "privacy-allow-list",
+                    "the allow-list must be a list of {rule, text, reason}",
+                )
+            ],
+        )
     for index, item in enumerate(data):
+        if isinstance(item, dict) and item.get("rule") in AUDIT_RULES:
+            entry = _accepted(doc, index, item)
+            if isinstance(entry, Diagnostic):
+                problems.append(entry)
+            else:
+                accepted.append(entry)
+            continue
         if not isinstance(item, dict) or not all(
             isinstance(item.get(key), str) and item[key].strip() for key in ("rule", "text")
         ):
@@ -349,7 +504,7 @@ def read_allow_list(path: Path) -> tuple[list[Allowed], list[Diagnostic]]:
             )
             continue
         entries.append(Allowed(item["rule"], item["text"], reason))
-    return entries, problems
+    return entries, accepted, problems
 
 
 def default_deny_list() -> Path | None:
@@ -370,6 +525,7 @@ class PrivacyLists:
     deny_names: list[str]
     allowed: list[Allowed]
     problems: list[Diagnostic]
+    accepted: list[Accepted] = field(default_factory=list)
 
 
 def _existing_file(path: Path, what: str) -> Path:
@@ -390,8 +546,10 @@ def read_lists(
     deny_path = deny_list or default_deny_list()
     names = read_deny_list(_existing_file(deny_path, "deny-list")) if deny_path else []
     allow_path = _existing_file(allow_list, "allow-list") if allow_list else default_allow_list
-    allowed, problems = read_allow_list(allow_path) if allow_path.is_file() else ([], [])
-    return PrivacyLists(names, allowed, problems)
+    allowed, accepted, problems = (
+        read_allow_file(allow_path) if allow_path.is_file() else ([], [], [])
+    )
+    return PrivacyLists(names, allowed, problems, accepted)
 
 
 def scan_files(

@@ -22,13 +22,14 @@ import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ol_analysis.core.schema import schema_text
 from ol_analysis.core.study import Study
-from ol_analysis.errors import UsageError
+from ol_analysis.diagnostics import Diagnostic, has_errors
+from ol_analysis.errors import StudyError, UsageError
 from ol_analysis.report.data import ReportData, gather
 from ol_analysis.report.docx import write_docx
 from ol_analysis.report.figures import write_figures
@@ -66,6 +67,8 @@ class BuildResult:
     chapters: tuple[str, ...]
     seconds: float
     formats: tuple[str, ...] = field(default=())
+    warnings: tuple[Diagnostic, ...] = field(default=())
+    """What the ``check`` found that does not stop the build (e.g. re-identification warnings)."""
 
     reused: tuple[str, ...] = field(default=())
     """Outputs taken unchanged from the previous build (see :mod:`~.incremental`)."""
@@ -139,6 +142,7 @@ def build_report(
     protected: Mapping[str, Path] | None = None,
     formats: Collection[str] | None = None,
     use_cache: bool = True,
+    check: Callable[[Path], Sequence[Diagnostic]] | None = None,
     include_sources: bool = False,
 ) -> BuildResult:
     """Render a loaded, valid study into ``out_dir``; see the module docstring.
@@ -147,7 +151,10 @@ def build_report(
     ``figures``, ``docx``; DOCX needs ``md``). ``protected`` names folders the build must never
     replace (the study folder, the cases, the templates). Figures whose inputs did not change
     since the last build into ``out_dir`` are taken from its cache (``.cache/figures``) unless
-    ``use_cache`` is false; either way the bytes are the same. ``include_sources`` adds a page
+    ``use_cache`` is false; either way the bytes are the same. ``check`` is called with the
+    staging folder once every output is written, before the swap: an error among its
+    diagnostics (a privacy finding, say) raises :class:`StudyError` and leaves the previous
+    build as it was; its warnings are returned in :attr:`BuildResult.warnings`. ``include_sources`` adds a page
     per source document (``html/sources/``) and links quotes to it; without it no text of a
     source document beyond the case files' quotes is written.
     """
@@ -213,6 +220,9 @@ def build_report(
                 written.append(DOCX_FILE)
             else:
                 _docx(data, staging, chapters, ctx, written)
+        found = tuple(check(staging)) if check is not None else ()
+        if has_errors(found):
+            raise StudyError([d for d in found if d.is_error])
         report("swap", 5)
         builds.forget()
         _swap(staging, out)
@@ -228,6 +238,7 @@ def build_report(
         tuple(c.slug for c in chapters),
         time.perf_counter() - started,
         tuple(f for f in FORMATS if f in formats and (f != "docx" or "md" in formats)),
+        found,
         reused=tuple(sorted(builds.reused)),
     )
 
