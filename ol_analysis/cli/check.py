@@ -28,7 +28,7 @@ from ol_analysis.cli.common import (
     wants_json,
     wrote,
 )
-from ol_analysis.cli.output import print_diagnostics, status_table, summary_line
+from ol_analysis.cli.output import adjudication_line, print_diagnostics, status_table, summary_line
 from ol_analysis.diagnostics import to_json
 from ol_analysis.errors import UsageError
 
@@ -98,6 +98,7 @@ def status(
     """Per subgroup: every case file (invalid ones with their error count), its review status
     and open comments. Exit 1 when a case that is not a draft has errors."""
     from ol_analysis.core.study import EVERY_STATUS, check_study, status_selection
+    from ol_analysis.feedback.adjudicate import adjudication_status
     from ol_analysis.feedback.review import review_status, status_json
 
     chosen = status_selection(status_words(status)) if status else EVERY_STATUS
@@ -105,10 +106,16 @@ def status(
     invalid = [f for f in check.files if f.errors and f.status in chosen]
     valid = [c for c in check.cases.values() if _status_of(c) in chosen]
     statuses = review_status(valid, invalid)
+    adjudication = adjudication_status(str(framework))  # None without a log
     if wants_json(output_format, json_alias):
-        print_json(status_json(statuses))
+        data = status_json(statuses)
+        if adjudication is not None:
+            data["adjudication"] = adjudication.as_json()
+        print_json(data)
     else:
         out.print(status_table(statuses))
+        if adjudication is not None:
+            out.print(adjudication_line(adjudication))
     if check.diagnostics:
         print_diagnostics(err, check.diagnostics)
     if not check.ok:
