@@ -45,7 +45,9 @@ def test_positions_are_lines_and_code_points_of_the_normalised_text(example: Pat
     assert study.sources is not None
     text = study.sources.documents["p01-interview"].text
     assert text is not None and "\r" not in text and not text.startswith("\ufeff")
-    located = study.sources.locate("p01", "p01-interview", "Samen hebben we die doos met post opengemaakt.")
+    located = study.sources.locate(
+        "p01", "p01-interview", "Samen hebben we die doos met post opengemaakt."
+    )
     assert located is not None
     line = text.splitlines()[located.line - 1]
     assert line[located.column - 1 :].startswith("Samen hebben we die doos")

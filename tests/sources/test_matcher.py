@@ -47,8 +47,12 @@ def test_a_soft_hyphen_is_invisible() -> None:
 
 def test_an_ellipsis_stands_for_omitted_text() -> None:
     text = "Ik wilde eerst rust in mijn hoofd, en pas daarna aan de schulden. Dat mocht."
-    for quote in ("Ik wilde eerst rust … Dat mocht.", "Ik wilde eerst rust ... Dat mocht.",
-                  "Ik wilde eerst rust […] Dat mocht.", "…pas daarna aan de schulden"):
+    for quote in (
+        "Ik wilde eerst rust … Dat mocht.",
+        "Ik wilde eerst rust ... Dat mocht.",
+        "Ik wilde eerst rust […] Dat mocht.",
+        "…pas daarna aan de schulden",
+    ):
         found = located(quote, text)
         assert found is not None, quote
         assert found.endswith(("Dat mocht.", "schulden")), found

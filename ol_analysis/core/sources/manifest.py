@@ -52,6 +52,8 @@ class Manifest:
     entries: list[Entry]
     document: SourceDocument | None
     diagnostics: list[Diagnostic]
+    usable: bool = True
+    """False when the file is not a list of documents (then its files are not "unlisted")."""
 
 
 def _text(value: Any) -> str | None:
@@ -79,10 +81,11 @@ def read_manifest(
         return Manifest(entries, None, [])
     doc, problems = read_yaml(path, f"{shown}/{MANIFEST}")
     if doc is None:
-        return Manifest([], None, problems)
+        return Manifest([], None, problems, usable=False)
     checker = _Checker(doc, framework, case_ids)
     entries = checker.entries()
-    return Manifest(entries, doc, [*problems, *checker.problems])
+    usable = isinstance(doc.data, dict) and isinstance(doc.data.get("documents"), list)
+    return Manifest(entries, doc, [*problems, *checker.problems], usable)
 
 
 class _Checker:

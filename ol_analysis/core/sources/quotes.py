@@ -105,7 +105,7 @@ def load_sources(
             entry.title,
             text,
         )
-    if manifest.document is not None:
+    if manifest.document is not None and manifest.usable:
         problems += unlisted_files(folder, shown, manifest.entries)
     sources.found = any(s.present for s in sources.documents.values())
     return sources, problems
