@@ -242,6 +242,7 @@ def agree(
         compared_in.framework, loaded, groups or (), bootstrap=bootstrap, seed=seed
     )
     for coding in loaded:
+        print_diagnostics(err, list(coding.warnings))
         if coding.framework:
             err.print(
                 f"note: {coding.source} is read with {coding.framework} and compared in "

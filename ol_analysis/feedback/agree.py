@@ -45,11 +45,11 @@ from ol_analysis.core.case_ids import CaseIds
 from ol_analysis.core.casemodel import CaseModels
 from ol_analysis.core.framework import Framework, Group
 from ol_analysis.core.pydantic_errors import to_diagnostics
-from ol_analysis.core.study import CASE_SUFFIXES, Case, case_files, check_cases
+from ol_analysis.core.study import CASE_SUFFIXES, Case, case_files, check_cases, work_status
 from ol_analysis.core.validate import case_id_of, validate_document
 from ol_analysis.core.values import as_list
 from ol_analysis.core.yamlsource import MAX_FILE_BYTES, SourceDocument, parse_text
-from ol_analysis.diagnostics import Diagnostic, has_errors
+from ol_analysis.diagnostics import Diagnostic, Severity, has_errors
 from ol_analysis.errors import StudyError, UsageError
 from ol_analysis.feedback.codebook import Codebook, compare_frameworks, translate
 from ol_analysis.feedback.diff import dump_case
@@ -79,6 +79,8 @@ class Coding:
     """The framework a ``REV:PATH`` side was read with, when not the comparison's own."""
     codebook: tuple[str, ...] = ()
     """The codebook changes its cases were translated by (``codebook: OLD → NEW`` lines)."""
+    warnings: tuple[Diagnostic, ...] = ()
+    """Problems that did not stop the comparison: those of an invalid draft (left out)."""
 
 
 @dataclass(frozen=True)
@@ -251,10 +253,10 @@ def load_coding(spec: str, models: CaseModels, frameworks: Frameworks | None = N
         return _load_revision(spec, models, frameworks)
     else:
         raise UsageError(f"{spec}: no such file or folder")
-    cases, diagnostics = check_cases(models, files)
+    cases, diagnostics = check_cases(models, files, drafts_block=False)
     if has_errors(diagnostics):
         raise StudyError(diagnostics)
-    return Coding(spec, cases, single_file=path.is_file())
+    return Coding(spec, cases, single_file=path.is_file(), warnings=tuple(diagnostics))
 
 
 def _load_revision(spec: str, models: CaseModels, frameworks: Frameworks | None) -> Coding:
@@ -276,6 +278,8 @@ def _load_revision(spec: str, models: CaseModels, frameworks: Frameworks | None)
         if doc is None:
             continue
         model, problems = validate_document(doc, read_with, Path(one.partition(":")[2]))
+        if work_status(doc.data) == "draft":  # an unfinished case does not stop the comparison
+            problems = [replace(d, severity=Severity.WARNING) for d in problems]
         diagnostics += problems
         duplicate = case_ids.claim(doc, one)
         if duplicate is not None:
@@ -295,6 +299,7 @@ def _load_revision(spec: str, models: CaseModels, frameworks: Frameworks | None)
     return Coding(
         spec,
         dict(sorted(cases.items())),
+        warnings=tuple(diagnostics),
         single_file=specs == [spec],
         framework=own.spec if own is not None and codebook is not None else "",
         codebook=tuple(applied),
