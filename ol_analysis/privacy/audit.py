@@ -212,19 +212,32 @@ def terms_of(text: str) -> Iterator[tuple[str, str]]:
     for match in _DATE_TERM.finditer(text):
         yield match[0], "date"
     for match in _PROPER.finditer(text):
-        if not _SENTENCE_START.search(text[: match.start()]):
-            yield match[0], "name"
+        term = match[0]
+        if _SENTENCE_START.search(text[: match.start()]):
+            # a capital because the sentence starts there: what follows may still be a name
+            term = term.partition(" ")[2] if " " in term else ""
+        if term:
+            yield term, "name"
 
 
 def framework_words(framework: Framework) -> set[str]:
-    """Every word of the framework's labels and descriptions, case-folded."""
+    """Every word of the framework's labels, descriptions and examples, case-folded: a term the
+    codebook itself names (a team, a partner, an agency) is published by design."""
     words: set[str] = set()
-    for _part, group in framework.groups():
-        for code in [*group.codes, *(c for f in group.fields for c in f.codes)]:
-            words |= _words(code.label)
-        words |= _words(group.label)
-        for field in group.fields:
-            words |= _words(getattr(field, "label", None))
+    for part, group in framework.groups():
+        things = [
+            part,
+            group,
+            *group.fields,
+            *group.codes,
+            *(c for f in group.fields for c in f.codes),
+        ]
+        for thing in things:
+            words |= _words(getattr(thing, "label", None))
+            texts = [getattr(thing, "description", ""), *(getattr(thing, "examples", None) or [])]
+            words |= {
+                w.casefold() for t in texts if isinstance(t, str) for w in re.findall(r"[\w-]+", t)
+            }
     return words
 
 
