@@ -113,3 +113,10 @@ def test_any_run_of_whole_words_is_found_where_it_is(
     assert match is not None
     found = normalise(text[match.start : match.end]).text
     assert found == normalise(text[start:end]).text
+
+
+def test_a_line_end_hyphen_kept_as_hyphen_space_in_a_quote() -> None:
+    text = "digitaal (1x) of face-\nto-face (10x) plaats"
+    assert located("digitaal (1x) of face- to-face (10x) plaats", text) == text
+    assert located("of face-to-face (10x)", text) == "of face-\nto-face (10x)"
+    assert located("2018- 2021", "van 2018- 2021") == "2018- 2021"

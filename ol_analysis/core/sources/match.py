@@ -7,7 +7,9 @@ each normalised character back to its code-point offset in the original text:
 - curly and angled quote marks (“ ” ‘ ’ „ ‚ « » ‹ ›) are straight ones;
 - dashes (‐ ‑ ‒ – — ―, minus) are a hyphen, and a hyphen between two letters or digits is
   dropped, so that ``VNN-medewerker`` matches ``VNN-`` at a line end followed by
-  ``medewerker``; a hyphen at a line end (hyphenation) joins the word; soft hyphens vanish;
+  ``medewerker``; a hyphen at a line end (hyphenation) joins the word, and so does a hyphen
+  followed by a space and a lower-case letter (what a line-end hyphen becomes in a quote copied
+  from a PDF: ``face- to-face``); soft hyphens vanish;
 - an ellipsis in the quote (``…``, ``...``, ``[…]``, ``(...)``) stands for omitted text: the
   pieces must occur in order, each within :data:`MAX_GAP` characters of the one before.
 
@@ -76,8 +78,14 @@ def normalise(text: str) -> Normalised:
             while j < n and text[j].isspace():
                 j += 1
             following = text[j] if j < n else ""
-            if _word(previous) and _word(following) and (broken or j == i + 1):
-                i = j  # hyphenation at a line end, or a hyphen inside a compound word
+            if (
+                _word(previous)
+                and _word(following)
+                and (broken or j == i + 1 or following.islower())
+            ):
+                # hyphenation at a line end (or its trace in a quote taken from a PDF,
+                # "face- to-face"), or a hyphen inside a compound word
+                i = j
                 continue
             out.append("-")
         elif char in _DOUBLE_QUOTES:

@@ -10,6 +10,7 @@ run gets one warning, ``quotes-not-verified``, not one per quote.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -128,8 +129,8 @@ def evidence_items(
     framework: Framework, model: BaseModel
 ) -> Iterator[tuple[Loc, Any, tuple[str, ...]]]:
     """Every evidence item of a case model: its path in the file, the item, and the code paths
-    of the coding it supports."""
-    for part, group in framework.groups():
+    of the coding it supports (the parts of a case, or of ``study.yaml``'s findings)."""
+    for part, group in itertools.chain(framework.groups(), framework.study_groups()):
         value = getattr(getattr(model, part.id, None), group.id, None)
         if value is None:
             continue
