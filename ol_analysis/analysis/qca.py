@@ -36,6 +36,8 @@ MAX_CONDITIONS = 10
 """A truth table of more conditions has over a thousand rows: no case study fills it."""
 MAX_MODELS = 20
 """At most this many equally short solutions are listed (R's QCA lists them as M1, M2, …)."""
+MAX_STEPS = 200_000
+"""Steps of the prime implicant chart's search before it gives up (see :func:`minimal_covers`)."""
 
 Term = tuple[int | None, ...]
 """A conjunction: per condition 1 (present), 0 (absent, ``~``) or None (does not matter)."""
@@ -188,28 +190,57 @@ def prime_implicants(minterms: Iterable[tuple[int, ...]]) -> set[Term]:
 
 def minimal_covers(primes: Iterable[Term], positive: Sequence[tuple[int, ...]]) -> list[list[Term]]:
     """Every smallest set of prime implicants that covers all positive configurations (the
-    prime implicant chart, solved exactly: essential implicants, then the fewest others)."""
+    prime implicant chart, solved exactly), at most :data:`MAX_MODELS` of them.
+
+    A branch and bound search: take the uncovered configuration with the fewest implicants
+    covering it and try each of them; a branch ends once a lower bound on the implicants still
+    needed (configurations no two of which share an implicant) cannot beat the best size. A
+    chart too large to solve within :data:`MAX_STEPS` is a :class:`UsageError`, never a hang.
+    """
     if not positive:
         return []
     useful = sorted((p for p in primes if any(covers(p, c) for c in positive)), key=_term_order)
-    essential: list[Term] = []
-    for config in positive:
-        covering = [p for p in useful if covers(p, config)]
-        if len(covering) == 1 and covering[0] not in essential:
-            essential.append(covering[0])
-    left = [c for c in positive if not any(covers(p, c) for p in essential)]
-    if not left:
-        return [sorted(essential, key=_term_order)]
-    others = [p for p in useful if p not in essential and any(covers(p, c) for c in left)]
-    for size in range(1, len(others) + 1):
-        found = [
-            sorted([*essential, *chosen], key=_term_order)
-            for chosen in itertools.combinations(others, size)
-            if all(any(covers(p, c) for p in chosen) for c in left)
-        ]
-        if found:
-            return found[:MAX_MODELS]
-    return []  # unreachable: the prime implicants together cover every positive configuration
+    covering = {c: frozenset(p for p in useful if covers(p, c)) for c in positive}
+    best = [len(useful) + 1]
+    found: set[frozenset[Term]] = set()
+    seen: set[frozenset[Term]] = set()
+    steps = [0]
+
+    def lower_bound(uncovered: list[tuple[int, ...]]) -> int:
+        used: set[Term] = set()
+        bound = 0
+        for config in sorted(uncovered, key=lambda c: len(covering[c])):
+            if not covering[config] & used:
+                bound += 1
+                used |= covering[config]
+        return bound
+
+    def search(chosen: frozenset[Term], uncovered: list[tuple[int, ...]]) -> None:
+        steps[0] += 1
+        if steps[0] > MAX_STEPS:
+            raise UsageError(
+                "the prime implicant chart is too large to solve exactly; use fewer conditions"
+            )
+        if not uncovered:
+            if len(chosen) < best[0]:
+                best[0] = len(chosen)
+                found.clear()
+            if len(found) < MAX_MODELS:
+                found.add(chosen)
+            return
+        limit = best[0] if len(found) < MAX_MODELS else best[0] - 1
+        if chosen in seen or len(chosen) + lower_bound(uncovered) > limit:
+            return
+        seen.add(chosen)
+        target = min(uncovered, key=lambda c: len(covering[c]))
+        for implicant in sorted(covering[target], key=_term_order):
+            search(chosen | {implicant}, [c for c in uncovered if not covers(implicant, c)])
+
+    search(frozenset(), list(positive))
+    return sorted(
+        (sorted(model, key=_term_order) for model in found if len(model) == best[0]),
+        key=lambda model: [_term_order(t) for t in model],
+    )
 
 
 def _term_order(term: Term) -> tuple[int, tuple[int, ...]]:
@@ -646,10 +677,14 @@ def qca(
     outcome: str | None = None,
     conditions: Sequence[str] | None = None,
     cutoff: float = 1.0,
+    *,
+    leave_one_out: bool = True,
 ) -> QcaResult:
     """The crisp-set QCA of a study. ``outcome`` and ``conditions`` name sets of the
     framework's ``qca:`` block or paths (see :func:`resolve_set`); left out, they are the
-    block's ``defaults``. Raises :class:`UsageError` for a set that cannot be read."""
+    block's ``defaults``. ``leave_one_out=False`` skips the check that repeats the analysis
+    without each case (it costs one analysis per case). Raises :class:`UsageError` for a set
+    that cannot be read."""
     default_outcome, default_conditions = default_sets(study.framework)
     outcome = outcome or default_outcome
     names = list(conditions) if conditions else default_conditions
@@ -680,7 +715,7 @@ def qca(
             "no case can be placed in the truth table: "
             + "; ".join(f"{c}: {r}" for c, r in sorted(excluded.items()))
         )
-    analysis = analyse(memberships, outcome_values, ids, cutoff)
+    analysis = analyse(memberships, outcome_values, ids, cutoff, leave_one_out=leave_one_out)
     contradictory = {c for row in analysis.contradictions for c in row.cases}
     return QcaResult(
         target,

@@ -57,6 +57,13 @@ def qca(
             help="Consistency a configuration needs to count as showing the outcome.",
         ),
     ] = 1.0,
+    leave_one_out: Annotated[
+        bool,
+        typer.Option(
+            "--leave-one-out/--no-leave-one-out",
+            help="Repeat the analysis without each case to find terms resting on one case.",
+        ),
+    ] = True,
     framework: FrameworkOpt = Path("framework.yaml"),
     cases: CasesOpt = Path("cases"),
     templates: TemplatesOpt = Path("templates"),
@@ -73,7 +80,7 @@ def qca(
 
     study = load(framework, cases)
     names = [n.strip() for n in conditions.split(",") if n.strip()] if conditions else None
-    result = compute_qca(study, outcome, names, cutoff)
+    result = compute_qca(study, outcome, names, cutoff, leave_one_out=leave_one_out)
     data = result.as_json(lang.value)
     if output_format is QcaFormat.json:
         print_json(data)

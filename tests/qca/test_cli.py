@@ -161,3 +161,30 @@ def test_a_bad_qca_block_exits_1_with_its_location(run_cli: Any, tmp_path: Path)
     assert result.exit_code == 1
     assert "error[framework-qca-unknown-path]" in result.stderr
     assert "did you mean 'support.measures.peer_support'?" in result.stderr
+
+
+def test_without_leave_one_out(run_cli: Any) -> None:
+    data = qca_json(run_cli, "--no-leave-one-out")
+    terms = [t for kind in data["solutions"].values() for m in kind for t in m["terms"]]
+    assert terms and all(t["depends_on"] == [] for t in terms)
+
+
+def test_a_framework_without_a_qca_block(run_cli: Any, mini_study: Path) -> None:
+    result = run_cli(["qca"], cwd=mini_study)
+    assert result.exit_code == 2
+    assert "no outcome" in result.stderr
+    result = run_cli(
+        [
+            "qca",
+            "--format",
+            "json",
+            "--outcome",
+            "course.outcomes.stability",
+            "--conditions",
+            "course.team_wide,profile.severity>=5",
+        ],
+        cwd=mini_study,
+    )
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert [c["declared"] for c in data["conditions"]] == [False, False]

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import itertools
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ol_analysis.analysis.qca import Analysis, analyse, covers, prime_implicants
+from ol_analysis.errors import UsageError
 
 
 @st.composite
@@ -118,3 +120,30 @@ def test_coverage_and_necessity_follow_their_definitions(data) -> None:  # type:
             assert abs(plain.consistency + negated.consistency - 1) < 1e-9
         else:
             assert plain.consistency is None
+
+
+def test_a_cyclic_chart_lists_both_minimal_models() -> None:
+    """f = Σm(0, 1, 2, 5, 6, 7) over A, B, C (A the most significant) is the textbook cyclic
+    prime implicant chart: six prime implicants, two minimal covers of three terms each."""
+    configurations = [tuple(int(b) for b in f"{m:03b}") for m in range(8)]
+    memberships = {f"m{i}": c for i, c in enumerate(configurations)}
+    outcome = {f"m{i}": int(i in (0, 1, 2, 5, 6, 7)) for i in range(8)}
+    analysis = analyse(memberships, outcome, ["A", "B", "C"], leave_one_out=False)
+    found = {frozenset(t.expression for t in s.terms) for s in analysis.conservative}
+    assert found == {
+        frozenset({"~A*~B", "B*~C", "A*C"}),
+        frozenset({"~A*~C", "~B*C", "A*B"}),
+    }
+    positive = [c for i, c in enumerate(configurations) if outcome[f"m{i}"]]
+    assert len(prime_implicants(positive)) == 6
+
+
+def test_a_chart_too_large_to_solve_is_a_usage_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    import ol_analysis.analysis.qca as qca_module
+
+    monkeypatch.setattr(qca_module, "MAX_STEPS", 3)
+    configurations = [tuple(int(b) for b in f"{m:03b}") for m in range(8)]
+    memberships = {f"m{i}": c for i, c in enumerate(configurations)}
+    outcome = {f"m{i}": int(i in (0, 1, 2, 5, 6, 7)) for i in range(8)}
+    with pytest.raises(UsageError, match="too large to solve exactly"):
+        analyse(memberships, outcome, ["A", "B", "C"], leave_one_out=False)
