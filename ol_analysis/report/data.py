@@ -212,6 +212,14 @@ class ReportData:
             return queries.distinct_codes(self.study, field_path)
         return queries.distinct(self.study, field_path, where)
 
+    def qca(self, outcome: str | None = None, *conditions: str, cutoff: float = 1.0) -> Any:
+        """The crisp-set QCA of the study as the data of the ``qca.md.j2`` section: the
+        framework's ``qca.defaults``, or the outcome and conditions named (ids or paths, see
+        :func:`ol_analysis.analysis.qca.qca`): ``{{ q.section(data.qca()) }}``."""
+        from ol_analysis.analysis.qca import qca
+
+        return qca(self.study, outcome, list(conditions) or None, cutoff).as_json(self.lang)
+
     def quantifier(self, count: Count) -> str:
         """all, most, half, some or none: how the report words a count."""
         return queries.quantifier(count)
