@@ -352,16 +352,21 @@ def test_a_foreign_project_needs_accept_losses(tmp_path: Path, run_cli: Any) -> 
     losses = [line for line in refused.stderr.splitlines() if "error[refi-loss]" in line]
     messages = [line.split("error[refi-loss]: ")[1] for line in losses]
     assert messages == [
-        "TextSource 'interview 1': 1 selection(s) come back as evidence quotes without their "
-        "document and position (the study keeps no source documents)",
         "note 'Memo' is not brought back (the study has no memos)",
         "1 sets not brought back (the study has none)",
     ]
     accepted = run_cli(["import", "refi", str(qdpx), "--out", str(out), "--accept-losses"])
     assert accepted.exit_code == 0, accepted.stderr
-    assert accepted.stderr.count("warning[refi-loss]") == 3
+    assert accepted.stderr.count("warning[refi-loss]") == 2
     stats = _stats(run_cli, out)
     assert stats["counts"]["codes.gevoelens.boos"]["cases"] == ["interview-1"]
+    # the selection is an evidence quote in its document, located where it was
+    from ol_analysis import load_study
+
+    study = load_study(out)
+    assert study.sources is not None
+    located = [(q.doc, q.start, q.end, q.quote) for q in study.sources.quotes]
+    assert located == [("interview_1", 0, 4, "Boos")]
 
 
 @pytest.mark.parametrize("name", ["interop", "shipped"])

@@ -31,6 +31,7 @@ from ol_analysis.interop.refi.text import RefiNote, case_notes, guid
 PREFIX = "ol-analysis carrier: "
 FRAMEWORK_FILE = "framework.yaml"
 STUDY_FILE = "study.yaml"
+MANIFEST_FILE = "sources/sources.yaml"
 DESCRIPTION = (
     "A file of the ol-analysis study as it was exported, for what REFI-QDA has no element for "
     "(group kinds, record fields, status, summary, analysis, evidence provenance, inferred and "
@@ -70,6 +71,11 @@ def study_notes(study: Study) -> list[RefiNote]:
         text = _read(findings.document.file)
         if text is not None:
             found.append(_note(STUDY_FILE, text))
+    sources = getattr(study, "sources", None)
+    if sources is not None and sources.found:
+        manifest = _read(sources.folder / "sources.yaml")
+        if manifest is not None:
+            found.append(_note(MANIFEST_FILE, manifest))
     return found
 
 

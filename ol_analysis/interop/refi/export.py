@@ -41,6 +41,12 @@ from ol_analysis.core.framework import Code, Framework, Group, Label
 from ol_analysis.core.study import Case, Study
 from ol_analysis.interop.refi.carrier import DESCRIPTION as CARRIER_DESCRIPTION
 from ol_analysis.interop.refi.carrier import case_note, study_notes
+from ol_analysis.interop.refi.documents import (
+    ExportedDocument,
+    case_selections,
+    document_element,
+    exported_documents,
+)
 from ol_analysis.interop.refi.text import RefiNote, case_notes, case_text, guid
 
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
@@ -256,6 +262,7 @@ def build_project(study: Study, lang: str = "nl") -> tuple[bytes, dict[str, byte
     files: dict[str, bytes] = {}
     cases = list(study)
     notes_element = ET.Element("Notes")
+    documents = exported_documents(study)
     if cases:
         cases_element = ET.SubElement(root, "Cases")
         sources_element = ET.Element("Sources")
@@ -272,6 +279,8 @@ def build_project(study: Study, lang: str = "nl") -> tuple[bytes, dict[str, byte
                 if value is not None:
                     _variable_value(case_element, group, value)
             ET.SubElement(case_element, "SourceRef", {"targetGUID": source_guid})
+            for selection in case_selections(documents, case.id):
+                ET.SubElement(case_element, "SelectionRef", {"targetGUID": selection})
             notes = case_notes(framework, case, lang)
             carried = case_note(case)
             files[f"sources/{source_guid}.txt"] = _source_element(
@@ -281,6 +290,8 @@ def build_project(study: Study, lang: str = "nl") -> tuple[bytes, dict[str, byte
                 _note_element(notes_element, note)
             if carried is not None:
                 _note_element(notes_element, carried, CARRIER_DESCRIPTION)
+        for document in documents:
+            files.update(document_element(sources_element, document, _coder(document, study)))
         root.append(sources_element)
     project_notes = study_notes(study)
     for note in project_notes:
@@ -292,6 +303,16 @@ def build_project(study: Study, lang: str = "nl") -> tuple[bytes, dict[str, byte
     for note in project_notes:
         ET.SubElement(root, "NoteRef", {"targetGUID": note.guid})
     return _serialise(root), files
+
+
+def _coder(document: ExportedDocument, study: Study) -> dict[str, str]:
+    """The first analyst of the first case quoting the document, as the coding's user."""
+    for quote in document.quotes:
+        case = study.cases.get(quote.case_id)
+        analysts = _analysts(case) if case is not None else []
+        if analysts:
+            return {"creatingUser": _user_guid(analysts[0])}
+    return {}
 
 
 def _note_element(parent: ET.Element, note: RefiNote, description: str | None = None) -> None:

@@ -8,6 +8,7 @@ carried back.
 
 from __future__ import annotations
 
+import re
 import zipfile
 from collections import defaultdict
 from collections.abc import Iterator
@@ -16,13 +17,18 @@ from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element
 
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+
 from ol_analysis.analysis.codings import case_code_paths, code_paths, group_value
 from ol_analysis.core.framework import Group
+from ol_analysis.core.sources import Source
 from ol_analysis.core.study import Case, Study
 from ol_analysis.diagnostics import Diagnostic
 from ol_analysis.errors import OlAnalysisError, StudyError, UsageError
 from ol_analysis.interop.refi.carrier import (
     FRAMEWORK_FILE,
+    MANIFEST_FILE,
     PREFIX,
     STUDY_FILE,
     Carried,
@@ -46,6 +52,7 @@ from ol_analysis.interop.refi.codebook import (
     skeleton_from_codes,
     slug,
 )
+from ol_analysis.interop.refi.documents import document_guid
 from ol_analysis.interop.refi.export import CodeNode, codebook_tree, variable_groups, variable_text
 from ol_analysis.interop.refi.losses import LossReport
 from ol_analysis.interop.refi.merge import CaseChanges, merge_case
@@ -58,7 +65,7 @@ from ol_analysis.interop.refi.offsets import (
 )
 from ol_analysis.interop.refi.text import guid
 from ol_analysis.interop.yamlwrite import Flow, dump_yaml
-from ol_analysis.safe_write import ensure_folder, write_text_atomic
+from ol_analysis.safe_write import ensure_folder, write_bytes_atomic, write_text_atomic
 
 VARIABLE_KINDS = {
     "Text": "text",
@@ -78,6 +85,7 @@ class RefiCase:
     codes: set[str] = field(default_factory=set)  # code GUIDs on the case as a whole
     segments: list[set[str]] = field(default_factory=list)  # code GUIDs per coded segment
     texts: list[str | None] = field(default_factory=list)  # each segment's text, if known
+    docs: list[str | None] = field(default_factory=list)  # each segment's source GUID
     values: dict[str, str] = field(default_factory=dict)  # variable GUID → value text
     element: Element | None = None
     source_guids: list[str] = field(default_factory=list)
@@ -100,6 +108,9 @@ class Project:
     offset_models: dict[str, OffsetModel] = field(default_factory=dict)  # source GUID → model
     unplaced: list[tuple[Element, str]] = field(default_factory=list)  # selection, why
     textless: list[Element] = field(default_factory=list)  # text sources without their text
+    source_texts: dict[str, str] = field(default_factory=dict)  # source GUID → its text
+    rich: dict[str, bytes] = field(default_factory=dict)  # source GUID → rich text file
+    selection_starts: dict[str, int] = field(default_factory=dict)  # selection GUID → start
 
 
 def _guid(element: Element, attribute: str = "targetGUID") -> str:
@@ -138,6 +149,20 @@ class Placed:
     models: dict[str, OffsetModel] = field(default_factory=dict)
     unplaced: list[tuple[Element, str]] = field(default_factory=list)
     textless: list[Element] = field(default_factory=list)
+    source_texts: dict[str, str] = field(default_factory=dict)  # source GUID → its text
+    rich: dict[str, bytes] = field(default_factory=dict)  # source GUID → its rich text file
+    starts: dict[str, int] = field(default_factory=dict)  # selection GUID → code-point start
+
+
+def _internal(archive: zipfile.ZipFile | None, where: str) -> bytes | None:
+    """An ``internal://`` file of the project's ``sources/`` folder (None when absent)."""
+    if archive is None or not where.startswith("internal://"):
+        return None
+    wanted = f"sources/{where[len('internal://') :]}".lower()
+    info = next((i for i in archive.infolist() if i.filename.lower() == wanted), None)
+    if info is None or info.file_size > MAX_XML_BYTES:
+        return None
+    return archive.read(info)
 
 
 def _source_text(archive: zipfile.ZipFile | None, root: Element, source: Element) -> str | None:
@@ -145,14 +170,8 @@ def _source_text(archive: zipfile.ZipFile | None, root: Element, source: Element
     inline = source.find(_q(root, "PlainTextContent"))
     if inline is not None:
         return plain_text((inline.text or "").encode("utf-8"))
-    where = source.get("plainTextPath") or ""
-    if archive is None or not where.startswith("internal://"):
-        return None
-    wanted = f"sources/{where[len('internal://') :]}".lower()
-    info = next((i for i in archive.infolist() if i.filename.lower() == wanted), None)
-    if info is None or info.file_size > MAX_XML_BYTES:
-        return None
-    return plain_text(archive.read(info))
+    data = _internal(archive, source.get("plainTextPath") or "")
+    return plain_text(data) if data is not None else None
 
 
 def _int(value: str | None) -> int | None:
@@ -178,6 +197,10 @@ def _place_selections(path: Path, root: Element, sources: list[Element]) -> Plac
                 if selections:
                     placed.textless.append(source)
                 continue
+            placed.source_texts[_guid(source, "guid")] = text
+            rich = _internal(archive, source.get("richTextPath") or "")
+            if rich is not None:
+                placed.rich[_guid(source, "guid")] = rich
             wanted = []
             for selection in selections:
                 start = _int(selection.get("startPosition"))
@@ -196,8 +219,9 @@ def _place_selections(path: Path, root: Element, sources: list[Element]) -> Plac
                         else f"its stored text '{known}' is not at {start}–{end} under {model.name}"
                     )
                     placed.unplaced.append((selection, why))
-                elif span.text is not None:
+                elif span.text is not None and span.start is not None:
                     placed.texts[_guid(selection, "guid")] = span.text
+                    placed.starts[_guid(selection, "guid")] = span.start
     finally:
         if archive is not None:
             archive.close()
@@ -226,6 +250,7 @@ def parse_project(path: Path) -> Project:
         sources[_guid(source, "guid")] = (source, _segments(root, source))
     placed = _place_selections(path, root, [s for s, _segs in sources.values()])
     selections = {key: codes for _s, segs in sources.values() for key, codes in segs.items()}
+    owners = {key: g for g, (_s, segs) in sources.items() for key in segs}
     cases = []
     for element in root.iterfind(f"{_q(root, 'Cases')}/{_q(root, 'Case')}"):
         case = RefiCase(
@@ -240,9 +265,11 @@ def parse_project(path: Path) -> Project:
             for key, coded in sources.get(_guid(ref), (None, {}))[1].items():
                 case.segments.append(coded)
                 case.texts.append(placed.texts.get(key))
+                case.docs.append(_guid(ref))
         for ref in element.findall(_q(root, "SelectionRef")):
             case.segments.append(selections.get(_guid(ref), set()))
             case.texts.append(placed.texts.get(_guid(ref)))
+            case.docs.append(owners.get(_guid(ref)))
         cases.append(case)
     from_sources = not cases
     if from_sources:  # a project without cases: each source is one
@@ -251,6 +278,7 @@ def parse_project(path: Path) -> Project:
             case = RefiCase(name, name, set(), list(segments.values()))
             case.values = _values(root, source)
             case.texts = [placed.texts.get(key) for key in segments]
+            case.docs = [_guid(source, "guid")] * len(segments)
             case.element, case.source_guids = source, [_guid(source, "guid")]
             cases.append(case)
     notes = [
@@ -261,6 +289,8 @@ def parse_project(path: Path) -> Project:
     project.sources, project.notes, project.cases_from_sources = sources, notes, from_sources
     project.selection_texts, project.offset_models = placed.texts, placed.models
     project.unplaced, project.textless = placed.unplaced, placed.textless
+    project.source_texts, project.rich = placed.source_texts, placed.rich
+    project.selection_starts = placed.starts
     project.variable_elements = {
         _guid(v, "guid"): v
         for v in root.iterfind(f"{_q(root, 'Variables')}/{_q(root, 'Variable')}")
@@ -285,7 +315,9 @@ def _field_type(skeleton: Skeleton, group_path: str, field_id: str) -> str:
     return str(next(f["type"] for f in group["fields"] if f["id"] == field_id))
 
 
-def _records(skeleton: Skeleton, paths: list[str], case: RefiCase) -> dict[str, list[Any]]:
+def _records(
+    skeleton: Skeleton, paths: list[str], case: RefiCase, doc_ids: dict[str, str]
+) -> dict[str, list[Any]]:
     """Records per group: one per coded segment (equal ones merged), leftovers in one more."""
     records: dict[str, list[dict[str, Any]]] = defaultdict(list)
     covered: set[str] = set()
@@ -302,7 +334,7 @@ def _records(skeleton: Skeleton, paths: list[str], case: RefiCase) -> dict[str, 
                 found[group].setdefault(field_id, []).append(path.split(".")[3])
         return found
 
-    for segment, text in zip(case.segments, case.texts, strict=True):
+    for segment, text, doc in zip(case.segments, case.texts, case.docs, strict=True):
         codes = [skeleton.paths[g] for g in segment if g in skeleton.paths]
         for group, record in record_of(sorted(set(codes), key=paths.index)).items():
             same = next((r for r in records[group] if _bare(r) == record), None)
@@ -310,7 +342,7 @@ def _records(skeleton: Skeleton, paths: list[str], case: RefiCase) -> dict[str, 
                 same = record
                 records[group].append(record)
             if text and text.strip():
-                _add_evidence(same, text)
+                _add_evidence(same, text, doc_ids.get(doc or ""))
             covered.update(c for c in codes if c.startswith(group + "."))
     left = [skeleton.paths[g] for g in case.codes if g in skeleton.paths]
     left = sorted({p for p in left if p not in covered}, key=paths.index)
@@ -323,23 +355,31 @@ def _bare(record: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in record.items() if k != "evidence"}
 
 
-def _add_evidence(owner: dict[str, Any], text: str) -> None:
-    """A selection's text as an evidence quote (source and speaker unknown to REFI-QDA)."""
-    quote = " ".join(text.split())
+def _add_evidence(owner: dict[str, Any], text: str, doc: str | None = None) -> None:
+    """A selection's text as an evidence quote, with its document when the study gets it
+    (source and speaker are unknown to REFI-QDA)."""
+    quote = " ".join(_HYPHENATED.sub(r"\1\2", text).split())
     evidence = owner.setdefault("evidence", [])
-    if all(item["quote"] != quote for item in evidence):
-        evidence.append(Flow({"quote": quote, "source": "document", "speaker": "unknown"}))
+    if all((item["quote"], item.get("doc")) != (quote, doc) for item in evidence):
+        item = Flow({"quote": quote, "source": "document", "speaker": "unknown"})
+        if doc is not None:
+            item["doc"] = doc
+        evidence.append(item)
 
 
-def _with_evidence(kind: str, value: Any, group: str, quotes: dict[str, list[str]]) -> Any:
+_HYPHENATED = re.compile(r"(\w)-[ \t]*\n\s*(\w)")  # a word hyphenated at a line end
+Quotes = dict[str, list[tuple[str, str | None]]]  # code path → (selection text, doc id)
+
+
+def _with_evidence(kind: str, value: Any, group: str, quotes: Quotes) -> Any:
     """A coded value in its expanded form when selections quote it."""
 
     def expand(key: str, plain: Any, field: str) -> Any:
         if not quotes.get(key):
             return plain
         owner: dict[str, Any] = {field: plain}
-        for text in quotes[key]:
-            _add_evidence(owner, text)
+        for text, doc in quotes[key]:
+            _add_evidence(owner, text, doc)
         return owner
 
     if kind == "bool" and value is True:
@@ -386,6 +426,37 @@ def _convert(kind: str, text: str) -> Any:
     return text
 
 
+def document_ids(project: Project) -> dict[str, str]:
+    """Source GUID → document id, for the text sources a rebuilt study keeps as documents:
+    those with their text whose selections or codings some case holds."""
+    used = {doc for case in project.cases for doc in case.docs if doc}
+    ids = _Ids()
+    found = {}
+    for source_guid, (element, _coded) in project.sources.items():
+        if source_guid in used and source_guid in project.source_texts:
+            found[source_guid] = ids.unique(slug(element.get("name") or "", "document"))
+    return found
+
+
+def documents_manifest(project: Project, case_ids: dict[str, str]) -> dict[str, Any]:
+    """``sources/sources.yaml`` of a rebuilt study: each document with the cases quoting it.
+
+    ``case_ids``: the REFI case name → the case id the study gives it."""
+    doc_ids = document_ids(project)
+    cases: dict[str, list[str]] = defaultdict(list)
+    for case in project.cases:
+        for doc in case.docs:
+            case_id = case_ids.get(case.name)
+            if doc in doc_ids and case_id and case_id not in cases[doc]:
+                cases[doc].append(case_id)
+    return {
+        "documents": [
+            {"id": doc_id, "file": f"{doc_id}.txt", "cases": cases[g]}
+            for g, doc_id in doc_ids.items()
+        ]
+    }
+
+
 def build_study(
     project: Project, losses: LossReport | None = None
 ) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
@@ -397,17 +468,19 @@ def build_study(
     ids = _Ids()
     values: dict[str, dict[str, Any]] = {}
     coded_variables: dict[str, list[str]] = {}
-    quotes: dict[str, dict[str, list[str]]] = {}
+    quotes: dict[str, Quotes] = {}
+    doc_ids = document_ids(project)
     for refi_case in project.cases:
         case_id = ids.unique(_case_id(refi_case.name))
         data: dict[str, dict[str, Any]] = defaultdict(dict)
         held = [skeleton.paths[g] for g in refi_case.codes if g in skeleton.paths]
-        case_quotes: dict[str, list[str]] = defaultdict(list)
-        for segment, text in zip(refi_case.segments, refi_case.texts, strict=True):
+        case_quotes: Quotes = defaultdict(list)
+        segments = zip(refi_case.segments, refi_case.texts, refi_case.docs, strict=True)
+        for segment, text, doc in segments:
             held += [skeleton.paths[g] for g in segment if g in skeleton.paths]
             for g in segment:
                 if g in skeleton.paths and text and text.strip():
-                    case_quotes[skeleton.paths[g]].append(text)
+                    case_quotes[skeleton.paths[g]].append((text, doc_ids.get(doc or "")))
         quotes[case_id] = case_quotes
         for path in sorted(set(held), key=paths.index):
             group, _field = _owner(skeleton, path)
@@ -417,7 +490,7 @@ def build_study(
                 data[part_id][group_id] = True
             elif kind == "multi":
                 data[part_id].setdefault(group_id, []).append(path.split(".")[2])
-        for group, records in _records(skeleton, paths, refi_case).items():
+        for group, records in _records(skeleton, paths, refi_case, doc_ids).items():
             part_id, group_id = group.split(".")
             data[part_id][group_id] = records
         for variable_guid, text in refi_case.values.items():
@@ -536,6 +609,8 @@ def _extras(project: Project, study: Study, losses: LossReport) -> None:
         if _guid(element, "guid") not in notes and not name.startswith(PREFIX):
             losses.add(element, f"note '{name}' is not brought back (the study has no memos)")
     known_sources = {guid(f"source:{case_id}") for case_id in study.cases}
+    manifest = next((t for _e, n, t in project.notes if n == PREFIX + MANIFEST_FILE), None)
+    known_sources |= {document_guid(d) for d in _manifest_files(manifest or "")}
     for source_guid, (element, _segments) in project.sources.items():
         if source_guid not in known_sources:
             kind = element.tag.rpartition("}")[2]
@@ -569,22 +644,28 @@ def _rebuild_losses(project: Project, losses: LossReport) -> None:
     for element, name, _text in project.notes:
         if not name.startswith(PREFIX):
             losses.add(element, f"note '{name}' is not brought back (the study has no memos)")
-    used = {g for case in project.cases for g in case.source_guids}
+    used = {g for case in project.cases for g in [*case.source_guids, *case.docs] if g}
     for source_guid, (element, _coded) in project.sources.items():
         kind, name = element.tag.rpartition("}")[2], element.get("name", "")
         if source_guid not in used:
-            losses.add(
-                element, f"{kind} '{name}' belongs to no case: its codings are not brought back"
-            )
+            what = "its codings are not brought back" if _coded else "it is not brought back"
+            losses.add(element, f"{kind} '{name}' belongs to no case: {what}")
             continue
-        selections = [e for e in element if e.tag.endswith("Selection")]
-        quoted = sum(1 for e in selections if _guid(e, "guid") in project.selection_texts)
-        if quoted:
-            losses.add(
-                element,
-                f"{kind} '{name}': {quoted} selection(s) come back as evidence quotes without "
-                "their document and position (the study keeps no source documents)",
-            )
+        text = project.source_texts.get(source_guid)
+        for selection in element.findall(_q(root, "PlainTextSelection")):
+            key = _guid(selection, "guid")
+            passage, start = project.selection_texts.get(key), project.selection_starts.get(key)
+            if text is None or passage is None or start is None:
+                continue
+            first = text.find(passage)
+            if first != start:
+                where = Source("", Path(), "", text=text)
+                losses.add(
+                    selection,
+                    f"{kind} '{name}': the passage at line {where.position(start)[0]} also "
+                    f"occurs at line {where.position(first)[0]}; its quote is located at the "
+                    "first place",
+                )
         if kind != "TextSource":
             losses.add(element, f"{kind} '{name}': the source itself is not brought back")
     for element in project.textless:
@@ -685,15 +766,45 @@ def _problem(error: OlAnalysisError) -> str:
     return str(error)
 
 
+def _manifest_files(manifest: str) -> dict[str, str]:
+    """Document id → file name, from a carried ``sources/sources.yaml``."""
+    try:
+        data = YAML(typ="safe").load(manifest)
+    except YAMLError:
+        return {}
+    entries = data.get("documents") if isinstance(data, dict) else None
+    found = {}
+    for entry in entries if isinstance(entries, list) else []:
+        if isinstance(entry, dict) and isinstance(entry.get("id"), str):
+            name = Path(str(entry.get("file") or "")).name
+            if name and name not in (".", ".."):
+                found[entry["id"]] = name
+    return found
+
+
+def _carried_documents(project: Project, manifest: str | None) -> dict[str, str | bytes]:
+    """The study's documents as the carried manifest names them, from the project's sources."""
+    if manifest is None:
+        return {}
+    files: dict[str, str | bytes] = {MANIFEST_FILE: manifest}
+    for doc_id, name in _manifest_files(manifest).items():
+        source_guid = document_guid(doc_id)
+        if name.lower().endswith(".docx") and source_guid in project.rich:
+            files[f"sources/{name}"] = project.rich[source_guid]
+        elif source_guid in project.source_texts and not name.lower().endswith(".docx"):
+            files[f"sources/{name}"] = project.source_texts[source_guid]
+    return files
+
+
 def _carried_study(
     project: Project, losses: LossReport, notices: list[str]
-) -> tuple[dict[str, str], Study | None]:
+) -> tuple[dict[str, str | bytes], Study | None]:
     """The study's own files, with what another tool changed applied; ``({}, None)`` when the
     study must be rebuilt from the elements (the reasons go to ``losses``)."""
     carried = find_carried(project.notes)
     if carried.framework is None:
         return {}, None
-    texts = {name: text for name, (text, _element) in carried.files.items()}
+    texts: dict[str, str] = {name: text for name, (text, _element) in carried.files.items()}
     try:
         study = load_carried(texts)
     except OlAnalysisError as error:
@@ -706,7 +817,10 @@ def _carried_study(
     if reason:
         _rebuild_instead(carried, study, losses, reason)
         return {}, None
-    files = {name: texts[name] for name in (FRAMEWORK_FILE, STUDY_FILE) if name in texts}
+    files: dict[str, str | bytes] = {
+        name: texts[name] for name in (FRAMEWORK_FILE, STUDY_FILE) if name in texts
+    }
+    files.update(_carried_documents(project, texts.get(MANIFEST_FILE)))
     for case_id, case in study.cases.items():
         name = case_file_name(case_id)
         refi = facts.cases.get(case_id)
@@ -730,7 +844,7 @@ def _carried_study(
                 "not brought back",
             )
     try:
-        merged_study = load_carried(files)
+        merged_study = load_carried({k: v for k, v in files.items() if isinstance(v, str)})
     except OlAnalysisError as error:
         losses.losses.clear()
         _rebuild_instead(
@@ -741,6 +855,19 @@ def _carried_study(
         )
         return {}, None
     return files, merged_study
+
+
+def _rebuilt_documents(project: Project, case_ids: dict[str, str]) -> dict[str, str | bytes]:
+    manifest = documents_manifest(project, case_ids)
+    if not manifest["documents"]:
+        return {}
+    files: dict[str, str | bytes] = {
+        MANIFEST_FILE: "# Documents imported from a REFI-QDA project by ol-analysis.\n"
+        + dump_yaml(manifest)
+    }
+    for source_guid, doc_id in document_ids(project).items():
+        files[f"sources/{doc_id}.txt"] = project.source_texts[source_guid]
+    return files
 
 
 def import_project(
@@ -767,6 +894,11 @@ def import_project(
         schema = "# yaml-language-server: $schema=../build/schema.json\n"
         for case_id, data in cases.items():
             files[case_file_name(case_id)] = schema + dump_yaml(data)
+        files.update(
+            _rebuilt_documents(
+                project, dict(zip([c.name for c in project.cases], cases, strict=True))
+            )
+        )
     if losses and not accept_losses:
         raise StudyError(losses.sorted())
     target = out / FRAMEWORK_FILE
@@ -775,8 +907,12 @@ def import_project(
         raise UsageError(f"{out} already holds a study (use --force to overwrite)")
     ensure_folder(cases_dir)
     written = []
-    for name, text in files.items():
-        write_text_atomic(out / name, text)
+    for name, content in files.items():
+        ensure_folder((out / name).parent)
+        if isinstance(content, bytes):
+            write_bytes_atomic(out / name, content)
+        else:
+            write_text_atomic(out / name, content)
         written.append(out / name)
     notices += [
         f"{project.sources[g][0].get('name', g)}: positions read as {model.name}"
