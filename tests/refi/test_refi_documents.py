@@ -144,3 +144,44 @@ def test_a_rebuild_maps_selections_to_quotes_with_document_and_position(
         for q in study.sources.quotes  # type: ignore[union-attr]
     }
     assert expected <= located
+
+
+def _as_nvivo_would(data: bytes, documents: dict[str, str]) -> bytes:
+    """The project with each document's text stored with CR LF and its selections counted
+    with line ends as two characters (as NVivo on Windows does)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        entries = {name: archive.read(name) for name in archive.namelist()}
+    ET.register_namespace("", P[1:-1])
+    root = ET.fromstring(entries["project.qde"])
+    for source in root.iter(f"{P}TextSource"):
+        text = documents.get(source.get("name", ""))
+        if text is None:
+            continue
+        path = source.get("plainTextPath", "")[len("internal://") :]
+        entries[f"sources/{path}"] = text.replace("\n", "\r\n").encode("utf-8")
+        for selection in source.findall(f"{P}PlainTextSelection"):
+            for attribute in ("startPosition", "endPosition"):
+                offset = int(selection.get(attribute, "0"))
+                selection.set(attribute, str(offset + text.count("\n", 0, offset)))
+    entries["project.qde"] = ET.tostring(root, encoding="utf-8")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, entry in entries.items():
+            archive.writestr(name, entry)
+    return buffer.getvalue()
+
+
+def test_offsets_of_another_model_still_land_on_the_right_text(tmp_path: Path) -> None:
+    study = load_study(_example(tmp_path))
+    assert study.sources is not None
+    texts = {d: s.text for d, s in study.sources.documents.items() if s.text is not None}
+    assert any("\n" in text for text in texts.values())
+    qdpx = tmp_path / "nvivo.qdpx"
+    qdpx.write_bytes(_as_nvivo_would(_strip_carriers(export_project(study)), texts))
+    result = import_project(qdpx, tmp_path / "rebuilt", accept_losses=True)
+    read_as = [n for n in result.notices if "positions read as" in n]
+    assert any(n.startswith("p01-interview: ") and "line ends as two" in n for n in read_as)
+    rebuilt = load_study(tmp_path / "rebuilt")
+    located = {(q.doc, q.start, q.end) for q in rebuilt.sources.quotes}  # type: ignore[union-attr]
+    expected = {(q.doc.replace("-", "_"), q.start, q.end) for q in study.sources.quotes}
+    assert expected <= located
