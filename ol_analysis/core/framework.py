@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 from ol_analysis.core.framework_checks import CASE_TOP_KEYS as CASE_TOP_KEYS
 from ol_analysis.core.framework_checks import PROVENANCE_KEYS as PROVENANCE_KEYS
@@ -216,6 +216,12 @@ class QcaSet(_Strict):
     threshold: int | None = None
     label: Label | None = None
     rationale: str = Field(min_length=1)
+
+    @field_validator("rule", mode="before")
+    @classmethod
+    def _bool_rule(cls, value: object) -> object:
+        """``rule: true`` unquoted is a YAML bool; it means the rule ``true``."""
+        return "true" if value is True else value
 
 
 class QcaDefaults(_Strict):

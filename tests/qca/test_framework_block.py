@@ -38,6 +38,8 @@ def test_the_fixture_block_is_valid() -> None:
         "severe",
         "whole_team",
     ]
+    # `rule: true` unquoted is a YAML bool; it still names the rule
+    assert framework.qca.conditions[3].rule == "true"
 
 
 def test_an_unknown_path_with_did_you_mean(tmp_path: Path) -> None:
