@@ -58,14 +58,21 @@ def read_revision(spec: str, cwd: Path = Path("."), *, max_bytes: int) -> str:
 
 
 def revision_files(spec: str, suffixes: tuple[str, ...], cwd: Path = Path(".")) -> list[str]:
-    """``REV:DIR`` expanded to the ``REV:DIR/NAME`` specs of its files with these suffixes;
-    any other spec (a file, or something git does not know) is returned as it is."""
+    """``REV:DIR`` expanded to the ``REV:DIR/NAME`` specs of its files with these suffixes (in
+    any case: ``.YAML`` too), subfolders included and hidden ones left out, as a working
+    folder's case files are found; any other spec (a file, or something git does not know) is
+    returned as it is."""
     kind = run_git(["cat-file", "-t", spec], cwd)
     if kind.returncode != 0 or kind.stdout.decode().strip() != "tree":
         return [spec]
-    listing = run_git(["ls-tree", "--name-only", "-z", spec], cwd).stdout.decode("utf-8", "replace")
+    listing = run_git(["ls-tree", "-r", "--name-only", "-z", spec], cwd)
     revision, _, path = spec.partition(":")
-    names = sorted(name for name in listing.split("\0") if name.endswith(suffixes))
+    names = sorted(
+        name
+        for name in listing.stdout.decode("utf-8", "replace").split("\0")
+        if name.lower().endswith(suffixes)
+        and not any(part.startswith(".") for part in name.split("/"))
+    )
     return [f"{revision}:{path.rstrip('/')}/{name}" for name in names]
 
 

@@ -190,3 +190,17 @@ def test_a_feedback_round_end_to_end(run_cli: Any, repo: Path) -> None:
     )
     assert shown.returncode == 0, shown.stderr
     assert changed(shown.stdout) == ["-course.outcomes: relapse"]
+
+
+def test_a_revision_folder_is_read_as_a_working_folder_is(run_cli: Any, repo: Path) -> None:
+    """``agree REV:cases cases`` sees the cases in subfolders and with any suffix case, as the
+    working folder's ``cases/`` is read (so both sides hold the same cases)."""
+    (repo / "cases" / "round-2").mkdir()
+    git(repo, "mv", "cases/m02.yaml", "cases/round-2/m02.YML")
+    git(repo, "commit", "-q", "-m", "m02 in a subfolder")
+    result = run_cli(["agree", "HEAD:cases", "cases", "--format", "json"], cwd=repo)
+    assert result.exit_code == 0, result.stderr
+    assert "only in" not in result.stderr
+    groups = json.loads(result.stdout)
+    assert groups and all(g["only_left"] == [] and g["only_right"] == [] for g in groups)
+    assert {g["units"] for g in groups if g["group"] == "profile.team"} == {2}
