@@ -205,9 +205,8 @@ def handle_errors(command: Callable[P, R]) -> Callable[P, R]:
 
 def status_words(statuses: list[str] | None) -> list[str] | None:
     """``--status a,b --status c`` as one list (None: no filter)."""
-    if not statuses:
-        return None
-    return [word.strip() for given in statuses for word in given.split(",") if word.strip()]
+    words = [word.strip() for given in statuses or [] for word in given.split(",")]
+    return [word for word in words if word] or None
 
 
 def load(
