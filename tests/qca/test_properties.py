@@ -11,9 +11,12 @@ from hypothesis import strategies as st
 from ol_analysis.analysis.qca import Analysis, analyse, covers, prime_implicants
 from ol_analysis.errors import UsageError
 
+Data = tuple[dict[str, tuple[int, ...]], dict[str, int], list[str]]
+"""Memberships per case, the outcome per case, and the condition names."""
+
 
 @st.composite
-def crisp_data(draw: st.DrawFn) -> tuple[dict[str, tuple[int, ...]], dict[str, int], list[str]]:
+def crisp_data(draw: st.DrawFn) -> Data:
     n_conditions = draw(st.integers(1, 4))
     n_cases = draw(st.integers(1, 12))
     memberships = {
@@ -26,7 +29,7 @@ def crisp_data(draw: st.DrawFn) -> tuple[dict[str, tuple[int, ...]], dict[str, i
     return memberships, outcome, [f"X{i}" for i in range(n_conditions)]
 
 
-def run(data: tuple[dict[str, tuple[int, ...]], dict[str, int], list[str]]) -> Analysis:
+def run(data: Data) -> Analysis:
     memberships, outcome, names = data
     return analyse(memberships, outcome, names, leave_one_out=False)
 
@@ -41,7 +44,7 @@ def negative_configurations(analysis: Analysis) -> list[tuple[int, ...]]:
 
 @settings(max_examples=150, deadline=None)
 @given(crisp_data())
-def test_every_solution_covers_every_positive_configuration(data) -> None:  # type: ignore[no-untyped-def]
+def test_every_solution_covers_every_positive_configuration(data: Data) -> None:
     analysis = run(data)
     positive = positive_configurations(analysis)
     for solution in (*analysis.conservative, *analysis.parsimonious):
@@ -52,7 +55,7 @@ def test_every_solution_covers_every_positive_configuration(data) -> None:  # ty
 
 @settings(max_examples=150, deadline=None)
 @given(crisp_data())
-def test_no_solution_covers_a_negative_configuration(data) -> None:  # type: ignore[no-untyped-def]
+def test_no_solution_covers_a_negative_configuration(data: Data) -> None:
     analysis = run(data)
     for solution in (*analysis.conservative, *analysis.parsimonious):
         for configuration in negative_configurations(analysis):
@@ -63,7 +66,7 @@ def test_no_solution_covers_a_negative_configuration(data) -> None:  # type: ign
 
 @settings(max_examples=150, deadline=None)
 @given(crisp_data())
-def test_the_conservative_solution_uses_no_remainder(data) -> None:  # type: ignore[no-untyped-def]
+def test_the_conservative_solution_uses_no_remainder(data: Data) -> None:
     analysis = run(data)
     for solution in analysis.conservative:
         for remainder in analysis.remainders:
@@ -72,7 +75,7 @@ def test_the_conservative_solution_uses_no_remainder(data) -> None:  # type: ign
 
 @settings(max_examples=150, deadline=None)
 @given(crisp_data())
-def test_each_conservative_term_implies_a_parsimonious_implicant(data) -> None:  # type: ignore[no-untyped-def]
+def test_each_conservative_term_implies_a_parsimonious_implicant(data: Data) -> None:
     """The parsimonious solution is a superset: every configuration a conservative term covers
     lies in a prime implicant of the positive configurations and the remainders."""
     analysis = run(data)
@@ -91,7 +94,7 @@ def test_each_conservative_term_implies_a_parsimonious_implicant(data) -> None: 
 
 @settings(max_examples=150, deadline=None)
 @given(crisp_data())
-def test_solutions_are_irredundant_and_equally_short(data) -> None:  # type: ignore[no-untyped-def]
+def test_solutions_are_irredundant_and_equally_short(data: Data) -> None:
     analysis = run(data)
     positive = positive_configurations(analysis)
     for solutions in (analysis.conservative, analysis.parsimonious):
@@ -104,7 +107,7 @@ def test_solutions_are_irredundant_and_equally_short(data) -> None:  # type: ign
 
 @settings(max_examples=150, deadline=None)
 @given(crisp_data())
-def test_coverage_and_necessity_follow_their_definitions(data) -> None:  # type: ignore[no-untyped-def]
+def test_coverage_and_necessity_follow_their_definitions(data: Data) -> None:
     memberships, outcome, _names = data
     analysis = run(data)
     positives = [c for c in memberships if outcome[c]]
