@@ -620,6 +620,7 @@ class QcaResult:
                 for row in a.contradictions
             ],
             "remainders": [config(r) for r in a.remainders],
+            "n_remainders": len(a.remainders),
             "solutions": {
                 "conservative": [_solution_json(s, config) for s in a.conservative],
                 "parsimonious": [_solution_json(s, config) for s in a.parsimonious],
