@@ -296,6 +296,63 @@ def distinct(study: Study, field_path: str, where: Mapping[str, Any] | None = No
     return Distinct(tuple((k, Count.of(sorted(seen[k]), len(study))) for k in keys))
 
 
+def cases_with_each(
+    study: Study,
+    field_path: str,
+    alternatives: Sequence[Sequence[str]],
+    where: Mapping[str, Any] | None = None,
+) -> Count:
+    """The cases whose records of a group, counting only those whose fields equal ``where``,
+    hold at least one code of every alternative: a combination of functions, e.g. a main
+    practitioner (psychiatrist or nurse specialist), a personal counsellor and a nurse or SPV
+    in the 'vaste schil' (``[[psychiatrist, nurse_specialist], [personal_counsellor], [nurse,
+    spv]]`` with ``{"involvement": "core"}``)."""
+    group_path, _, field_id = field_path.rpartition(".")
+    group = _group(study, group_path)
+    field = group.field(field_id)
+    if field is None:
+        raise UsageError(f"'{field_id}' is not a field of {group_path}")
+    known = {code.id for code in field.codes}
+    for code in (code for alternative in alternatives for code in alternative):
+        if known and code not in known:
+            hint = did_you_mean(code, known)
+            raise UsageError(
+                f"'{code}' is not a code of {field_path}" + (f"; {hint}" if hint else "")
+            )
+    matching = []
+    for case in study:
+        held = {
+            str(value)
+            for record in case.items(group_path)
+            if _record_matches(record, where or {})
+            for value in as_list(getattr(record, field_id, None))
+        }
+        if all(held & set(alternative) for alternative in alternatives):
+            matching.append(case.id)
+    return Count.of(sorted(matching), len(study))
+
+
+@dataclass(frozen=True)
+class Selected:
+    """The study-level records (of ``study.yaml``) whose fields equal a filter, in file order."""
+
+    items: tuple[Any, ...]
+
+    @property
+    def n(self) -> int:
+        return len(self.items)
+
+    def values(self, field_id: str) -> tuple[Any, ...]:
+        """One field of each selected record, leaving out the records without it."""
+        return tuple(v for v in (getattr(i, field_id, None) for i in self.items) if v is not None)
+
+
+def select_records(records: Iterable[Any], where: Mapping[str, Any]) -> Selected:
+    """The records whose fields equal ``where`` (a codes field matches when it holds the
+    value); for the record groups of study-level findings."""
+    return Selected(tuple(r for r in records if _record_matches(r, where)))
+
+
 def money(amounts: Iterable[float | int | None]) -> Money:
     """Amounts in euro, leaving out the missing ones."""
     return Money(tuple(float(a) for a in amounts if a is not None))
@@ -331,6 +388,8 @@ def _selection(study: Study, query: Mapping[str, Any], key: str) -> Count:
     """The cases a query's ``key`` names: a path, a list of paths (any of them), or a record
     group with ``where``."""
     target = query[key]
+    if "of" in query:
+        return cases_with_each(study, target, query["of"], query.get("where"))
     if isinstance(target, list):
         return any_of(study, target)
     group = study.framework.group(target)
@@ -357,7 +416,10 @@ def run(study: Study, query: Mapping[str, Any]) -> Any:
     mean|min|max}`` → number (a multi group: codes per case); ``{distinct: GROUP[.FIELD],
     where: {..}}`` → n; ``{quantifier: PATH or [PATH, ..], where: {..}}`` →
     all|most|half|some|none; ``{values: PATH, band: [low, high]}`` → k. Study-level findings
-    (``{study: PATH}``) are looked up by the caller, which holds the study file.
+    (``{study: PATH}``) are looked up by the caller, which holds the study file. A record
+    field with ``of: [[CODE, ..], ..]`` (and ``where``) selects the cases whose records hold a
+    code of each alternative (:func:`cases_with_each`), for ``count``, ``cases`` and
+    ``quantifier``.
     """
     if "count" in query:
         return _selection(study, query, "count").n

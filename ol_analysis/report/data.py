@@ -166,6 +166,23 @@ class ReportData:
             raise ReportLookupError("a part, group, field or code", path, known)
         return str(found.label.get(self.lang))
 
+    def labels(self, field_path: str, codes: Iterable[str]) -> tuple[str, ...]:
+        """The labels of codes of a field or group, of the cases or of ``study.yaml``
+        (``labels("costs.cost_types.cost_type", ["regular_dbc", "admission"])``)."""
+        group_path, _, field_id = field_path.rpartition(".")
+        framework = self.framework
+        group = framework.study_group(group_path) or framework.group(group_path)
+        owner: Any = group.field(field_id) if group is not None else None
+        if owner is None:
+            owner = framework.study_group(field_path) or framework.group(field_path)
+        if owner is None:
+            raise ReportLookupError("a coded field or group", field_path, self.records)
+        by_id = {code.id: code for code in owner.codes}
+        for code in codes:
+            if str(code) not in by_id:
+                raise ReportLookupError(f"a code of {field_path}", str(code), by_id)
+        return tuple(str(by_id[str(code)].label.get(self.lang)) for code in codes)
+
     def value_list(self, path: str) -> list[Any]:
         """The values of an integer/number/text group in case order (cases without one left out)."""
         if path not in self.values:
@@ -265,6 +282,23 @@ class ReportData:
         if group_path not in self.records:
             raise ReportLookupError("a record group", group_path, self.records)
         return queries.cases_with_records(self.study, group_path, where)
+
+    def with_each(self, field_path: str, *alternatives: list[str], **where: Any) -> Count:
+        """Cases whose records hold a code of every alternative, e.g. ``with_each(
+        "support.professionals.discipline", ["psychiatrist", "nurse_specialist"],
+        ["personal_counsellor"], ["nurse", "spv"], involvement="core")``."""
+        group_path = field_path.rpartition(".")[0]
+        if group_path not in self.records:
+            raise ReportLookupError("a record group", group_path, self.records)
+        return queries.cases_with_each(self.study, field_path, alternatives, where)
+
+    def findings_where(self, path: str, **where: Any) -> queries.Selected:
+        """The records of a study-level record group whose fields equal ``where``, e.g.
+        ``findings_where("costs.cost_types", financier="zvw")``; ``.n`` and ``.items``."""
+        records = self.finding(path)
+        if not isinstance(records, list):
+            raise ReportLookupError("a record group of study.yaml", path, ())
+        return queries.select_records(records, where)
 
     def quote(self, path: str, speaker: str | None = None, **where: Any) -> queries.Quote | None:
         """The first verbatim evidence quote behind a path (of ``speaker``, when given), or None."""

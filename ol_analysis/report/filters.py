@@ -221,6 +221,25 @@ def month(value: Any, lang: str) -> str:
     return f"{name} {year}"
 
 
+def years(value: Any, lang: str) -> str:
+    """A length of time in years as the report writes it: 1.5 → "anderhalf jaar" / "a year and
+    a half", 2.5 → "tweeënhalf jaar" / "two and a half years", 3 → "drie jaar"."""
+    amount = float(value)
+    whole, half = int(amount), amount - int(amount) == 0.5
+    if lang == "nl":
+        if half:
+            if whole <= 1:
+                return "een half jaar" if whole == 0 else "anderhalf jaar"
+            number = words(whole, lang)
+            return f"{number}{'ënhalf' if number.endswith('e') else 'enhalf'} jaar"
+        return f"{words(amount, lang)} jaar"
+    if half:
+        if whole <= 1:
+            return "half a year" if whole == 0 else "a year and a half"
+        return f"{words(whole, lang)} and a half years"
+    return f"{words(amount, lang)} {'year' if round(amount) == 1 else 'years'}"
+
+
 def approx(n: Any, lang: str) -> str:
     """An approximate amount before a noun: 2 → "een tweetal" / "a couple of"."""
     n = int(n)

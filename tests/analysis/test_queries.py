@@ -155,3 +155,45 @@ def test_case_numbers_follow_case_id_order(study: ol_analysis.Study) -> None:
     assert queries.case_numbers(study, []) == ()
     with pytest.raises(ol_analysis.UsageError):
         queries.case_numbers(study, ["q9"])
+
+
+def test_a_combination_of_functions_in_the_filtered_records(study: ol_analysis.Study) -> None:
+    # q1: nurse + counsellor core, psychiatrist ad hoc; q2: all three core; q3: counsellor +
+    # nurse core; q4: none.
+    team = [["psychiatrist"], ["nurse", "counsellor"]]
+    core = queries.cases_with_each(
+        study, "support.professionals.discipline", team, {"involvement": "core"}
+    )
+    assert core.cases == ("q2",)
+    anyone = queries.cases_with_each(study, "support.professionals.discipline", team)
+    assert anyone.cases == ("q1", "q2")
+    pair = queries.cases_with_each(
+        study, "support.professionals.discipline", [["nurse"], ["counsellor"]]
+    )
+    assert pair.cases == ("q1", "q2", "q3")
+    assert (
+        queries.run(
+            study,
+            {
+                "quantifier": "support.professionals.discipline",
+                "of": team,
+                "where": {"involvement": "core"},
+            },
+        )
+        == "some"
+    )
+
+
+def test_a_combination_names_an_unknown_code(study: ol_analysis.Study) -> None:
+    with pytest.raises(ol_analysis.UsageError, match="did you mean 'nurse'"):
+        queries.cases_with_each(study, "support.professionals.discipline", [["nurze"]])
+
+
+def test_selecting_study_level_records() -> None:
+    from types import SimpleNamespace as Record
+
+    rows = [Record(kind="a", text="x"), Record(kind="b", text="y"), Record(kind="a", text=None)]
+    selected = queries.select_records(rows, {"kind": "a"})
+    assert selected.n == 2
+    assert selected.values("text") == ("x",)
+    assert queries.select_records(rows, {"kind": "c"}).n == 0

@@ -11,7 +11,7 @@ from jinja2.sandbox import SecurityError
 import ol_analysis
 from ol_analysis.errors import StudyError
 from ol_analysis.report.data import ReportData, gather
-from ol_analysis.report.filters import approx, cases_noun, euro, join_and, number, words
+from ol_analysis.report.filters import approx, cases_noun, euro, join_and, number, words, years
 from ol_analysis.report.render import (
     Provenance,
     RenderContext,
@@ -180,3 +180,18 @@ def test_packaged_chapters_render_every_optional_branch(lang: str, tmp_path: Pat
     assert "OLREF" not in "".join(
         p.read_text(encoding="utf-8") for p in (tmp_path / "out" / "html").glob("*.html")
     )
+
+
+@pytest.mark.parametrize(
+    ("amount", "nl", "en"),
+    [
+        (0.5, "een half jaar", "half a year"),
+        (1, "één jaar", "one year"),
+        (1.5, "anderhalf jaar", "a year and a half"),
+        (2.5, "tweeënhalf jaar", "two and a half years"),
+        (4.5, "vierenhalf jaar", "four and a half years"),
+        (3, "drie jaar", "three years"),
+    ],
+)
+def test_years_as_the_report_writes_them(amount: float, nl: str, en: str) -> None:
+    assert (years(amount, "nl"), years(amount, "en")) == (nl, en)

@@ -99,6 +99,10 @@ def _reproduces(study: ol_analysis.Study, query: dict[str, Any]) -> bool:
     if "contains" in query:  # a phrase of a study-level text
         texts = got if isinstance(got, list) else [got]
         return any(query["contains"] in " ".join(str(text).split()) for text in texts)
+    if "includes" in query:  # codes among a study-level list
+        return set(query["includes"]) <= set(got if isinstance(got, list) else [got])
+    if "length" in query:  # how many study-level records
+        return isinstance(got, list) and len(got) == query["length"]
     if "quantifier" in query:
         return got in QUANTIFIERS[expect]
     if isinstance(got, float) and isinstance(expect, int | float):
