@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlparse
 
 from ol_analysis.safe_write import write_bytes_atomic
+from ol_analysis.version import __version__
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
@@ -284,8 +285,20 @@ def _set_properties(
             del package.rels[rel_id]
 
 
+_APP_PROPERTIES = (
+    "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"'
+    ' xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    "<Application>ol-analysis {version}</Application><DocSecurity>0</DocSecurity>"
+    "<ScaleCrop>false</ScaleCrop><LinksUpToDate>false</LinksUpToDate>"
+    "<SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged></Properties>"
+)
+
+
 def _fixed_zip(content: bytes, when: dt.datetime) -> bytes:
-    """The package again, with every entry stamped ``when`` (not the time of saving)."""
+    """The package again, with every entry stamped ``when`` (not the time of saving), and
+    extended properties of our own: python-docx's template names "Microsoft Macintosh Word"
+    as the application and a page and word count of its empty document."""
     stamp = max(when, _ZIP_EPOCH).timetuple()[:6]
     out = io.BytesIO()
     with (
@@ -297,7 +310,10 @@ def _fixed_zip(content: bytes, when: dt.datetime) -> bytes:
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.create_system = 3
             fixed.external_attr = 0o644 << 16
-            target.writestr(fixed, source.read(entry))
+            data = source.read(entry)
+            if entry.filename == "docProps/app.xml":
+                data = _APP_PROPERTIES.format(version=__version__).encode("utf-8")
+            target.writestr(fixed, data)
     return out.getvalue()
 
 

@@ -13,6 +13,7 @@ import pytest
 
 from ol_analysis.report.docx import Chapter, markdown_to_docx, write_docx
 from ol_analysis.report.render import Provenance
+from ol_analysis.version import __version__
 
 
 def test_a_build_takes_its_properties_from_the_provenance(shipped_build: Path) -> None:
@@ -29,6 +30,10 @@ def test_a_build_takes_its_properties_from_the_provenance(shipped_build: Path) -
     with zipfile.ZipFile(path) as package:
         assert {i.date_time for i in package.infolist()} == {(2024, 1, 1, 0, 0, 0)}
         assert "docProps/thumbnail.jpeg" not in package.namelist()
+        app = package.read("docProps/app.xml").decode("utf-8")
+    assert f"<Application>ol-analysis {__version__}</Application>" in app
+    for template_value in ("Microsoft", "<Pages>", "<Words>", "Normal.dotm", "AppVersion"):
+        assert template_value not in app, template_value
 
 
 class _Data:
