@@ -286,6 +286,11 @@ def percent(count: Count, lang: str) -> str:
     return str(format_percent(count.share, locale=LOCALES[lang]))
 
 
+def percentage(fraction: Any, digits: int = 1, *, lang: str) -> str:
+    """A share given as a fraction, as a percentage: ``0.875`` → "87,5%" / "87.5%"."""
+    return number(float(fraction) * 100, digits, lang=lang) + "%"
+
+
 def join_and(items: Iterable[Any], lang: str) -> str:
     """ "a, b en c" / "a, b and c"."""
     parts = [str(item) for item in items]

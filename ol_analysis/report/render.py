@@ -118,6 +118,7 @@ def make_env(
         words=partial(f.words, lang=lang),
         approx=partial(f.approx, lang=lang),
         years=partial(f.years, lang=lang),
+        percentage=partial(f.percentage, lang=lang),
         plural=f.plural,
         cases_noun=partial(f.cases_noun, lang=lang),
         euro=partial(f.euro, lang=lang),
