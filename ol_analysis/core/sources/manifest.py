@@ -89,14 +89,18 @@ def read_manifest(
 
 
 class _Checker:
-    def __init__(self, doc: SourceDocument, framework: Framework, case_ids: Collection[str]):
+    def __init__(
+        self, doc: SourceDocument, framework: Framework, case_ids: Collection[str]
+    ) -> None:
         self.doc = doc
         self.kinds = [c.id for c in framework.evidence.sources]
         self.speakers = [c.id for c in framework.evidence.speakers]
         self.case_ids = sorted(case_ids)
         self.problems: list[Diagnostic] = []
 
-    def problem(self, loc: Loc, rule: str, message: str, hint: str | None, *, key: bool = False):
+    def problem(
+        self, loc: Loc, rule: str, message: str, hint: str | None, *, key: bool = False
+    ) -> None:
         self.problems.append(self.doc.diagnostic(loc, rule, message, hint, key=key))
 
     def entries(self) -> list[Entry]:
