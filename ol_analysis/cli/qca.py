@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -87,7 +88,7 @@ def qca(
     elif output_format is QcaFormat.md:
         from ol_analysis.report.qca import qca_markdown
 
-        out.print(qca_markdown(data, lang.value, templates), markup=False, highlight=False)
+        sys.stdout.write(qca_markdown(data, lang.value, templates))  # never wrapped by rich
     else:
         for renderable in qca_renderables(data):
             out.print(renderable)
