@@ -22,7 +22,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ol_analysis.analysis.queries import cases_with, quotes
@@ -319,7 +319,7 @@ def _solutions(
         solution = fit(terms, names, memberships, outcome)
         if with_remainders:
             used = tuple(r for r in remainders if any(covers(t, r) for t in terms))
-            solution = Solution(solution.terms, solution.consistency, solution.coverage, used)
+            solution = replace(solution, remainders_used=used)
         solutions.append(solution)
     return tuple(solutions)
 
@@ -398,28 +398,11 @@ def _leave_one_out(
                         for model in getattr(other, kind)
                     )
                 )
-                terms.append(_with_dependence(term_fit, depends))
-            marked.append(
-                Solution(
-                    tuple(terms), solution.consistency, solution.coverage, solution.remainders_used
-                )
-            )
+                terms.append(replace(term_fit, depends_on=depends))
+            marked.append(replace(solution, terms=tuple(terms)))
         return tuple(marked)
 
     return mark(conservative, "conservative"), mark(parsimonious, "parsimonious")
-
-
-def _with_dependence(term_fit: TermFit, depends: tuple[str, ...]) -> TermFit:
-    return TermFit(
-        term_fit.term,
-        term_fit.expression,
-        term_fit.consistency,
-        term_fit.raw_coverage,
-        term_fit.unique_coverage,
-        term_fit.cases,
-        term_fit.inconsistent,
-        depends,
-    )
 
 
 # --- calibrating a study --------------------------------------------------------------------
