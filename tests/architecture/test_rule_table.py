@@ -12,7 +12,8 @@ A rule reaches a diagnostic in one of these ways, each read here from the syntax
 - the kind of a ``PydanticCustomError`` (it becomes the rule, see ``core/pydantic_errors.py``);
 - a key of a ``MESSAGES`` table of worded rules (``core/framework_checks.py``);
 - a literal assigned to a name ``rule``/``RULE``, a hyphenated one in a tuple named
-  ``…RULES``, or one returned by a function whose name says ``rule``.
+  ``…RULES``, or the first of a (rule, hint) pair returned by a function whose name says
+  ``rule``.
 
 The framework's own copies of the case-file rules (``framework-unknown-key`` …, made with a
 ``rule_prefix``) are one row, ``framework-<rule>``, which the test does not collect.
@@ -99,10 +100,9 @@ def _named_rules(node: ast.AST) -> set[str]:
     function whose name says ``rule``."""
     found: set[str] = set()
     if isinstance(node, ast.FunctionDef) and "rule" in node.name.lower():
-        for ret in ast.walk(node):
-            if isinstance(ret, ast.Return) and ret.value is not None:
-                value = ret.value.elts[0] if isinstance(ret.value, ast.Tuple) else ret.value
-                found |= _rule_of(value)
+        for ret in ast.walk(node):  # ``return "template-unsafe", hint``: a (rule, hint) pair
+            if isinstance(ret, ast.Return) and isinstance(ret.value, ast.Tuple):
+                found |= _rule_of(ret.value.elts[0]) if ret.value.elts else set()
     if not isinstance(node, ast.Assign | ast.AnnAssign) or node.value is None:
         return found
     targets = [node.target] if isinstance(node, ast.AnnAssign) else node.targets
