@@ -43,7 +43,13 @@ from ol_analysis.diagnostics import Diagnostic
 from ol_analysis.errors import StudyError, UsageError
 from ol_analysis.report import filters as f
 from ol_analysis.report.data import ReportData, ReportLookupError
-from ol_analysis.report.sources import SourceLinks, code_anchor, code_index, source_pages
+from ol_analysis.report.sources import (
+    SourceLinks,
+    code_anchor,
+    code_index,
+    document_index,
+    source_pages,
+)
 from ol_analysis.report.template_errors import template_location
 
 CHAPTER_SUFFIX = ".md.j2"
@@ -433,7 +439,7 @@ def render_html_pages(
             page(
                 "html/sources.html",
                 "../",
-                sources=sources,
+                documents=document_index(sources),
                 codes=code_index(sources),
                 code_anchor=code_anchor,
             ),

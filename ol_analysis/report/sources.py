@@ -122,8 +122,22 @@ def source_pages(sources: Sources) -> Iterator[tuple[str, dict[str, object]]]:
             found = segments(sources, source)
             yield (
                 f"{PAGES}/{source.id}.html",
-                {"source": source, "segments": found, "text": highlighted(source, found)},
+                {
+                    "source": source,
+                    "segments": found,
+                    "segment_count": len(found),
+                    "text": highlighted(source, found),
+                },
             )
+
+
+def document_index(sources: Sources) -> list[tuple[Source, int]]:
+    """The present documents, each with its number of coded segments."""
+    return [
+        (source, len(sources.quotes_in(source.id)))
+        for source in sources.documents.values()
+        if source.present
+    ]
 
 
 def code_index(sources: Sources) -> list[tuple[str, list[LocatedQuote]]]:
