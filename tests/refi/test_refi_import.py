@@ -92,9 +92,10 @@ def test_round_trip_rebuilds_records_from_their_segments(tmp_path: Path) -> None
     professionals = [
         (r.discipline, r.organisation, r.casemanager) for r in f01.items("support.professionals")
     ]
-    assert professionals == [(["psychiatrist"], ["ggz"], None), (["nurse"], ["ggz"], True)]
+    # the fields' type (a single code) comes back from the code descriptions' [id: …; type: code]
+    assert professionals == [("psychiatrist", "ggz", None), ("nurse", "ggz", True)]
     if_then = [(r.statement, r.status) for r in f01.items("reference.if_then")]
-    assert if_then == [(["more_crises"], ["supports"]), (["longer_recovery"], ["contested"])]
+    assert if_then == [("more_crises", "supports"), ("longer_recovery", "contested")]
 
 
 @pytest.mark.parametrize("name", STUDIES)
@@ -112,6 +113,16 @@ def test_codebook_round_trip(name: str, tmp_path: Path) -> None:
         assert copy is not None and copy.label.nl == copy.label.en == code.label.nl
         assert copy.description == " ".join(code.description.split())
         assert copy.examples == [" ".join(e.split()) for e in code.examples]
+    for _part, group in framework.groups():  # kinds, field types and status from the trailers
+        again_group = again.group(group.path)
+        if not (group.is_coded or group.kind == "bool" or any(f.is_coded for f in group.fields)):
+            continue  # integer, number and text groups are variables, not codes
+        assert again_group is not None and again_group.kind == group.kind, group.path
+        assert again_group.status == group.status, group.path
+        for fld in group.fields:
+            again_field = again_group.field(fld.id)
+            if fld.is_coded:
+                assert again_field is not None and again_field.type == fld.type, fld.path
 
 
 FOREIGN = """<?xml version="1.0" encoding="utf-8"?>
@@ -249,3 +260,20 @@ def test_import_codebook_never_overwrites_without_force(tmp_path: Path, run_cli:
     assert result.exit_code == 2 and target.read_text(encoding="utf-8") == "keep me"
     assert run_cli(["import", "codebook", str(qdc), "--out", str(target), "--force"]).exit_code == 0
     assert load_framework(target).parts
+
+
+@pytest.mark.parametrize("name", STUDIES)
+def test_without_carried_files_the_counts_still_survive(name: str, tmp_path: Path) -> None:
+    """Even as another tool may save it (carrier notes dropped), the project keeps the counts:
+    group kinds, single-code fields and what a status counts travel in the code descriptions
+    (``[id: …; kind: …; status: …]``), so ``stats`` of the rebuilt study equals the original's
+    (c05's contested if…then statements do not count as support)."""
+    from ol_analysis import stats
+
+    original = load_study(STUDIES[name])
+    qdpx = tmp_path / "study.qdpx"
+    qdpx.write_bytes(_without_carriers(export_project(original)))
+    result = import_project(qdpx, tmp_path / "rebuilt", accept_losses=True)
+    assert not result.carried
+    rebuilt = load_study(tmp_path / "rebuilt")
+    assert stats(rebuilt)["counts"] == stats(original)["counts"]

@@ -38,7 +38,7 @@ from ol_analysis.interop.yamlwrite import Flow, Note, dump_yaml
 MAX_XML_BYTES = 64 * 1024 * 1024
 RESERVED_PART_IDS = ("id", "title", "summary", "analysis")
 RESERVED_FIELD_IDS = ("evidence", "inferred", "basis", "code", "value")
-_TRAILER = re.compile(r"\s*\[id: ([a-z0-9][a-z0-9_]*)\]\s*$")
+_TRAILER = re.compile(r"\s*\[id: ([a-z0-9][a-z0-9_]*)((?:; [a-z]+: [^;\]]*)*)\]\s*$")
 _EXAMPLES = re.compile(r"(?:^|\n\n)Examples:\n((?:- .*(?:\n|$))+)\s*$")
 TODO = "TODO: check nl/en (both copied from the REFI-QDA name)"
 
@@ -147,6 +147,7 @@ class RefiCode:
     children: list[RefiCode] = field(default_factory=list)
     trailer_id: str | None = None
     examples: list[str] = field(default_factory=list)
+    hints: dict[str, str] = field(default_factory=dict)  # kind, type, status from the trailer
 
 
 def parse_codes(root: Element, codes: Element) -> list[RefiCode]:
@@ -160,6 +161,9 @@ def parse_codes(root: Element, codes: Element) -> list[RefiCode]:
         match = _TRAILER.search(description)
         if match:
             code.trailer_id = match.group(1)
+            for hint in match.group(2).split("; ")[1:]:
+                key, _, value = hint.partition(": ")
+                code.hints[key] = value.strip()
             description = description[: match.start()]
         examples = _EXAMPLES.search(description)
         if examples:
@@ -253,11 +257,28 @@ def _group(skeleton: Skeleton, part_id: str, node: RefiCode, group_id: str) -> d
         own = [(node, node.trailer_id or slug(node.name))] if node.codable else []
         children = [(c, c.trailer_id or slug(c.name)) for c in node.children]
         data["codes"] = _codes_of(skeleton, path, own + children)
+        if node.hints.get("kind") == "single" and not own:
+            data["kind"] = "single"
     else:
         data["kind"] = "records"
         data["fields"] = _fields(skeleton, path, node)
+        status = _status(node.hints.get("status"), data["fields"])
+        if status is not None:
+            data["status"] = status
     skeleton.kinds[path] = data["kind"]
     return data
+
+
+def _status(hint: str | None, fields: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """``status: FIELD counts A,B`` of our own trailer, when the field and its codes exist."""
+    if not hint:
+        return None
+    field_id, _, counted = hint.partition(" counts ")
+    found = next((f for f in fields if f["id"] == field_id and f.get("codes")), None)
+    codes = [c.strip() for c in counted.split(",") if c.strip()]
+    if found is None or not codes or not set(codes) <= {c["id"] for c in found["codes"]}:
+        return None
+    return {"field": field_id, "counts": codes}
 
 
 def _fields(skeleton: Skeleton, group_path: str, node: RefiCode) -> list[dict[str, Any]]:
@@ -270,7 +291,7 @@ def _fields(skeleton: Skeleton, group_path: str, node: RefiCode) -> list[dict[st
         if child.description:
             data["description"] = child.description
         if child.children:
-            data["type"] = "codes"
+            data["type"] = "code" if child.hints.get("type") == "code" else "codes"
             own = [(child, child.trailer_id or slug(child.name))] if child.codable else []
             flat = own + [pair for grand in child.children for pair in _flatten(grand)]
             data["codes"] = _codes_of(skeleton, path, flat)

@@ -79,12 +79,17 @@ class CodeNode:
     children: list[CodeNode] = field(default_factory=list)
 
 
-def _describe(node_id: str, description: str, examples: Iterable[str] = ()) -> str:
+def _describe(node_id: str, description: str, examples: Iterable[str] = (), hints: str = "") -> str:
+    """The description, its examples and the trailer ``[id: …]`` (with ``; kind: …`` and the
+    like for what the code tree's shape cannot say)."""
     text = " ".join(description.split())
     examples = list(examples)
     if examples:
         text += "\n\nExamples:\n" + "\n".join(f"- {' '.join(e.split())}" for e in examples)
-    return f"{text}\n\n{ID_TRAILER.format(id=node_id)}".lstrip()
+    trailer = ID_TRAILER.format(id=node_id)
+    if hints:
+        trailer = f"{trailer[:-1]}; {hints}]"
+    return f"{text}\n\n{trailer}".lstrip()
 
 
 def _leaf(code: Code, colour: str | None, lang: str) -> CodeNode:
@@ -92,9 +97,19 @@ def _leaf(code: Code, colour: str | None, lang: str) -> CodeNode:
     return CodeNode(code.path, code.label.get(lang), description, True, colour)
 
 
-def _parent(path: str, label: Label, description: str, colour: str | None, lang: str) -> CodeNode:
+def _parent(
+    path: str, label: Label, description: str, colour: str | None, lang: str, hints: str = ""
+) -> CodeNode:
     node_id = path.rpartition(".")[2]
-    return CodeNode(path, label.get(lang), _describe(node_id, description), False, colour)
+    text = _describe(node_id, description, hints=hints)
+    return CodeNode(path, label.get(lang), text, False, colour)
+
+
+def _group_hints(group: Group) -> str:
+    hints = f"kind: {group.kind}" if group.kind in ("single", "records") else ""
+    if group.status is not None:
+        hints += f"; status: {group.status.field} counts {','.join(group.status.counts)}"
+    return hints
 
 
 def codebook_tree(framework: Framework, lang: str = "nl") -> list[CodeNode]:
@@ -104,14 +119,17 @@ def codebook_tree(framework: Framework, lang: str = "nl") -> list[CodeNode]:
         colour = part.colour
         part_node = _parent(part.id, part.label, part.description, colour, lang)
         for group in part.groups:
-            node = _parent(group.path, group.label, group.description, colour, lang)
+            node = _parent(
+                group.path, group.label, group.description, colour, lang, _group_hints(group)
+            )
             if group.is_coded:
                 node.children = [_leaf(code, colour, lang) for code in group.codes]
             elif group.kind == "bool":
                 node.codable = True
             elif group.kind == "records":
                 for fld in group.fields:
-                    child = _parent(fld.path, fld.label, fld.description, colour, lang)
+                    hints = "type: code" if fld.type == "code" else ""
+                    child = _parent(fld.path, fld.label, fld.description, colour, lang, hints)
                     if fld.is_coded:
                         child.children = [_leaf(code, colour, lang) for code in fld.codes]
                     elif fld.type == "bool":

@@ -316,7 +316,11 @@ def _field_type(skeleton: Skeleton, group_path: str, field_id: str) -> str:
 
 
 def _records(
-    skeleton: Skeleton, paths: list[str], case: RefiCase, doc_ids: dict[str, str]
+    skeleton: Skeleton,
+    paths: list[str],
+    case: RefiCase,
+    doc_ids: dict[str, str],
+    dropped: list[str],
 ) -> dict[str, list[Any]]:
     """Records per group: one per coded segment (equal ones merged), leftovers in one more."""
     records: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -328,10 +332,16 @@ def _records(
             group, field_id = _owner(skeleton, path)
             if field_id is None or skeleton.kinds.get(group) != "records":
                 continue
-            if _field_type(skeleton, group, field_id) == "bool":
+            kind = _field_type(skeleton, group, field_id)
+            code = path.split(".")[3] if len(path.split(".")) > 3 else ""
+            if kind == "bool":
                 found[group][field_id] = True
+            elif kind == "code":
+                held = found[group].setdefault(field_id, code)
+                if held != code:
+                    dropped.append(f"{path} (the record's {field_id} is already {held})")
             else:
-                found[group].setdefault(field_id, []).append(path.split(".")[3])
+                found[group].setdefault(field_id, []).append(code)
         return found
 
     for segment, text, doc in zip(case.segments, case.texts, case.docs, strict=True):
@@ -474,6 +484,7 @@ def build_study(
         case_id = ids.unique(_case_id(refi_case.name))
         data: dict[str, dict[str, Any]] = defaultdict(dict)
         held = [skeleton.paths[g] for g in refi_case.codes if g in skeleton.paths]
+        dropped: list[str] = []
         case_quotes: Quotes = defaultdict(list)
         segments = zip(refi_case.segments, refi_case.texts, refi_case.docs, strict=True)
         for segment, text, doc in segments:
@@ -490,7 +501,11 @@ def build_study(
                 data[part_id][group_id] = True
             elif kind == "multi":
                 data[part_id].setdefault(group_id, []).append(path.split(".")[2])
-        for group, records in _records(skeleton, paths, refi_case, doc_ids).items():
+            elif kind == "single":
+                held_code = data[part_id].setdefault(group_id, path.split(".")[2])
+                if held_code != path.split(".")[2]:
+                    dropped.append(f"{path} (the single group already holds {held_code})")
+        for group, records in _records(skeleton, paths, refi_case, doc_ids, dropped).items():
             part_id, group_id = group.split(".")
             data[part_id][group_id] = records
         for variable_guid, text in refi_case.values.items():
@@ -532,6 +547,8 @@ def build_study(
                         f"case '{refi_case.name}': variable '{name}' has the value '{text}', "
                         f"not a {type_name}"
                     ) from None
+        for what in dropped:
+            losses.add(refi_case.element, f"case '{refi_case.name}': the code {what} is dropped")
         values[case_id] = data
         cases[case_id] = {"id": case_id, "title": refi_case.title or case_id}
     _singles(skeleton, values, coded_variables)
