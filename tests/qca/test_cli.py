@@ -10,6 +10,7 @@ contradiction; q08 has no severity and is left out. So the positive configuratio
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -188,3 +189,30 @@ def test_a_framework_without_a_qca_block(run_cli: Any, mini_study: Path) -> None
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
     assert [c["declared"] for c in data["conditions"]] == [False, False]
+
+
+def test_a_new_condition_is_an_edit_of_the_framework_only(run_cli: Any, tmp_path: Path) -> None:
+    study = tmp_path / "study"
+    shutil.copytree(STUDY, study)
+    framework = study / "framework.yaml"
+    framework.write_text(
+        framework.read_text(encoding="utf-8")
+        + "    - id: mild\n"
+        + "      path: profile.severity\n"
+        + "      rule: at_most\n"
+        + "      threshold: 3\n"
+        + "      rationale: Mild problems at the start.\n",
+        encoding="utf-8",
+    )
+    # run from the cases folder: the study is found upward, as for every command
+    result = run_cli(
+        ["qca", "--format", "json", "--conditions", "home_visits,mild,whole_team"],
+        cwd=study / "cases",
+    )
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["conditions"][1]["calibration"] == "profile.severity ≤ 3"
+    mild = {case: v["configuration"]["mild"] for case, v in data["cases"].items()}
+    assert [case for case, inside in mild.items() if inside] == ["q04", "q05"]
+    whole_team = {case: v["configuration"]["whole_team"] for case, v in data["cases"].items()}
+    assert [case for case, inside in whole_team.items() if inside] == ["q01"]
