@@ -252,8 +252,8 @@ def left_out_note(study: Study) -> str | None:
     if not study.left_out:
         return None
     named = ", ".join(_left_out_words(f) for f in study.left_out)
-    drafts = study.drafts_left_out
-    hint = " (--include-drafts counts drafts)" if drafts else ""
+    valid_drafts = any(f.is_draft and not f.errors for f in study.left_out)
+    hint = " (--include-drafts counts drafts)" if valid_drafts else ""
     return f"not counted: {len(study.left_out)} case file(s): {named}{hint}"
 
 
