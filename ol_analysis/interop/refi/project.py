@@ -1,9 +1,20 @@
-"""Import a REFI-QDA project (``.qdpx``) as a study folder: ``framework.yaml`` + ``cases/``.
+"""Import a REFI-QDA project (``.qdpx``) as a study folder: ``framework.yaml`` + ``cases/``
+(and ``study.yaml``, ``sources/`` when the project has them).
 
-The framework comes from the project's codebook (:mod:`ol_analysis.interop.refi.codebook`);
-variables become profile groups; each ``Case`` (or, in a project without cases, each source)
-becomes a case file. See :mod:`ol_analysis.interop.refi.codebook` for what is and is not
-carried back.
+Two ways, decided per project (:func:`import_project`):
+
+- **carried**: a project exported by ol-analysis holds the study's own files as notes
+  (:mod:`ol_analysis.interop.refi.carrier`). They are used when its codebook is still the
+  framework's; each case is compared with the project's codes, variable values and title, and
+  what another tool changed is applied to it (:mod:`ol_analysis.interop.refi.merge`);
+- **rebuilt**: otherwise the framework comes from the codebook
+  (:mod:`ol_analysis.interop.refi.codebook`), variables become profile groups, each ``Case``
+  (or, in a project without cases, each source) a case file, each coded selection an evidence
+  quote in its document (read under the offset model that fits,
+  :mod:`ol_analysis.interop.refi.offsets`).
+
+Everything the study does not get is a ``refi-loss`` diagnostic at its element
+(:mod:`ol_analysis.interop.refi.losses`); docs/refi.md has the whole mapping.
 """
 
 from __future__ import annotations
