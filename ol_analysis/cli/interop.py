@@ -72,10 +72,11 @@ def export_refi(
     cases: CasesOpt = Path("cases"),
     lang: LangOpt = Lang.nl,
 ) -> None:
-    """The study as a REFI-QDA project (.qdpx): codebook, cases, variables, coded texts, notes."""
+    """The study as a REFI-QDA project (.qdpx): codebook, cases, variables, coded texts, notes
+    (drafts included: the project is a copy of the study, not a count)."""
     from ol_analysis.interop.refi.export import export_project
 
-    data = export_project(load(framework, cases), lang.value)
+    data = export_project(load(framework, cases, include_drafts=True), lang.value)
     write_bytes_atomic(out, data)
     wrote(out)
 

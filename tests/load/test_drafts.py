@@ -186,3 +186,17 @@ def test_a_case_in_a_subfolder_is_counted(run_cli: Any, tmp_path: Path) -> None:
     shutil.move(tmp_path / "cases" / "m02.yaml", tmp_path / "cases" / "round-2" / "m02.yml")
     counted, _ = stats_json(run_cli, tmp_path)
     assert counted["n_cases"] == 2
+
+
+def test_export_refi_keeps_drafts_and_the_counting_exports_leave_them_out(
+    run_cli: Any, study: Path
+) -> None:
+    import zipfile
+
+    assert run_cli(["export", "refi", "--out", "p.qdpx"], cwd=study).exit_code == 0
+    with zipfile.ZipFile(study / "p.qdpx") as project:
+        qde = project.read("project.qde").decode("utf-8")
+    assert 'name="d1"' in qde  # the valid draft travels with the study
+    assert run_cli(["export", "csv", "--out", "csv"], cwd=study).exit_code == 0
+    long_table = "".join(p.read_text(encoding="utf-8") for p in (study / "csv").glob("*.csv"))
+    assert "m01" in long_table and "d1" not in long_table  # counts equal stats
