@@ -5,14 +5,16 @@ The code tree becomes parts, groups and codes as far as its depth allows (see
 children are all leaves is a multi group, a leaf is a bool group, and a code with grandchildren
 is a records group whose children are code fields (deeper codes flattened into them). Top-level
 codes without grandchildren become groups of a part ``codes``. Ids come from the ``[id: …]``
-line our own exports end each description with, else from the name. Labels take the name in
-both languages, marked TODO.
+trailer our own exports end each description with, else from the name; the trailer's hints
+(``kind: single``, ``type: code`` of a record field, ``status: FIELD counts A,B``) restore what
+the tree's shape cannot say. Labels take the name in both languages, marked TODO.
 
 A project also gives cases: the codes on each case (``CodeRef``) and on the segments of its
 sources, and its variable values, which become profile groups (a Text variable whose name is a
 coded profile group gives that group's codes). Segments coded with codes of one records group
-make one record each. What REFI-QDA cannot carry back is not invented: evidence, inference
-notes, record text fields and English labels stay behind.
+make one record each, a coded selection's text an evidence quote. What REFI-QDA cannot carry
+back is not invented: inference notes, provenance, record text fields and English labels stay
+behind (a project of our own carries them in notes: :mod:`ol_analysis.interop.refi.carrier`).
 
 Input is untrusted: XML is parsed with ``defusedxml`` (no DTDs, no entity expansion), sizes are
 capped, and every problem is a :class:`UsageError` with a plain message, never a traceback.
