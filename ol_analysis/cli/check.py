@@ -17,8 +17,8 @@ from ol_analysis.cli.common import (
     JsonAliasOpt,
     Lang,
     LangOpt,
+    ListStatusOpt,
     OutputFormat,
-    StatusOpt,
     app,
     err,
     handle_errors,
@@ -93,7 +93,7 @@ def status(
     cases: CasesOpt = Path("cases"),
     output_format: FormatOpt = OutputFormat.text,
     json_alias: JsonAliasOpt = False,
-    status: StatusOpt = None,
+    status: ListStatusOpt = None,
 ) -> None:
     """Per subgroup: every case file (invalid ones with their error count), its review status
     and open comments. Exit 1 when a case that is not a draft has errors."""

@@ -157,6 +157,15 @@ StatusOpt = Annotated[
         "comma-separate for several; final includes cases without a status).",
     ),
 ]
+ListStatusOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--status",
+        metavar="STATUS",
+        help="List only cases of this work status (draft, feedback, final; repeat or "
+        "comma-separate for several; final includes cases without a status).",
+    ),
+]
 IncludeDraftsOpt = Annotated[
     bool,
     typer.Option(
