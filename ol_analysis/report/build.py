@@ -192,7 +192,7 @@ def build_report(
         links = SourceLinks(study.sources) if include_sources and study.sources else None
         ctx = RenderContext(data, provenance, figures, footnotes, links)
         report("chapters", 2)
-        chapters = render_chapters(env, ctx, html="html" in formats)
+        chapters = render_chapters(env, ctx, html="html" in formats, markdown="md" in formats)
         if "md" in formats:
             for chapter in chapters:
                 _write(staging, f"md/{chapter.slug}.md", chapter.markdown, written)

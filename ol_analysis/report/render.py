@@ -348,31 +348,34 @@ def render_chapters(
     names: Sequence[str] | None = None,
     *,
     html: bool = True,
+    markdown: bool = True,
 ) -> list[Chapter]:
     """Every chapter as Markdown (with the provenance footer) and, with ``html``, as an HTML
-    body whose counts link to the case pages."""
+    body whose counts link to the case pages. ``markdown=False`` (a build that writes neither
+    Markdown nor DOCX, such as ``serve``'s) renders each template once, for the HTML body: the
+    chapter's ``markdown`` is then empty and its title read from the HTML's Markdown source."""
     lang = ctx.data.lang
     footer_name = f"{lang}/footer.md.j2"
+    markdown = markdown or not html
     chapters = []
     for name in names if names is not None else chapter_templates(env, lang):
         slug = name.rsplit("/", 1)[-1].removesuffix(CHAPTER_SUFFIX)
         md_out = f.Output("md", footnotes=ctx.footnotes)
-        markdown = render_template(env, name, **_context(ctx, md_out, "../"))
-        if not markdown.strip():
+        text = render_template(env, name, **_context(ctx, md_out, "../")) if markdown else ""
+        html_out = f.Output("html")
+        html_md = render_template(env, name, **_context(ctx, html_out, "../")) if html else ""
+        if not (text if markdown else html_md).strip():
             continue  # a study leaves a packaged chapter out by overriding it with nothing
         footer = render_template(env, footer_name, **_context(ctx, f.Output("md"), "../"))
-        markdown = tidy(markdown) + md_out.footnote_block() + "\n" + footer
-        body = ""
-        if html:
-            html_out = f.Output("html")
-            html_md = render_template(env, name, **_context(ctx, html_out, "../"))
-            body = html_out.fill(str(markdown_to_html(tidy(html_md))))
+        if markdown:
+            text = tidy(text) + md_out.footnote_block() + "\n" + footer
+        body = html_out.fill(str(markdown_to_html(tidy(html_md)))) if html else ""
         chapters.append(
             Chapter(
                 slug,
                 name,
-                _title(markdown, slug),
-                markdown,
+                _title(text if markdown else tidy(html_md), slug),
+                text,
                 body,
                 tuple(md_out.counts),
                 _plain(footer),

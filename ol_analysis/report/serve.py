@@ -254,9 +254,9 @@ class _Handler(SimpleHTTPRequestHandler):
         """Quiet: the library never prints; the command line says where it serves."""
 
 
-SERVED_FORMATS = ("md", "html", "figures")
-"""What ``serve`` builds: the pages and their figures (the Markdown is what the pages are made
-from); the DOCX is left to ``build``."""
+SERVED_FORMATS = ("html", "figures")
+"""What ``serve`` builds: the pages and their figures (each chapter template rendered once,
+for its page); the Markdown and the DOCX are left to ``build``."""
 
 
 def study_server(
