@@ -7,6 +7,7 @@ import json
 import re
 import shutil
 from pathlib import Path
+from unittest.mock import ANY
 
 import pytest
 
@@ -146,3 +147,12 @@ def test_a_failed_build_keeps_the_manifest_of_the_build_in_place(study_copy: Pat
         build(study_copy, out, formats=("md", "html"), templates_dir=study_copy / "templates")
     assert (out / MANIFEST).read_bytes() == before
     assert len(build(study_copy, out, formats=("md", "html")).reused) == len(CASE_PAGES)
+
+
+def test_pages_without_markdown_are_the_pages_with_it(study_copy: Path) -> None:
+    """``serve`` builds HTML alone (each chapter rendered once); its pages are the same bytes."""
+    build(study_copy, study_copy / "both", formats=("md", "html"))
+    alone = build(study_copy, study_copy / "alone", formats=("html",))
+    assert not any(f.startswith("md/") for f in alone.files)
+    both = {k: v for k, v in files(study_copy / "both").items() if k.startswith("html/")}
+    assert files(study_copy / "alone") == {**both, "stats.json": ANY, "schema.json": ANY}
