@@ -22,8 +22,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
-
 MAX_GAP = 2000
 """How much text (normalised characters) an ellipsis may stand for."""
 
@@ -160,6 +158,8 @@ def closest_passage(quote: str, document: Normalised) -> Closest | None:
     pieces = quote_pieces(quote)
     if not pieces or not document.text:
         return None
+    from rapidfuzz import fuzz  # only when a quote is not found: validate starts without it
+
     needle = max(pieces, key=len)
     found = fuzz.partial_ratio_alignment(needle, document.text)
     if found is None:
