@@ -317,11 +317,13 @@ def check_study(
     cases, diagnostics, checked = check_case_files(
         models, files, keep_cases=keep_cases or strict, drafts_block=strict, quotes=quotes
     )
-    diagnostics = sort_unique([*diagnostics, *source_problems, *quotes.finish()])
     findings = None
     for path in study_files:
         findings, problems = check_study_file(framework, path)
+        if findings is not None and findings.document is not None:
+            problems += quotes.check_case(findings.id, findings.model, findings.document)
         diagnostics = sort_unique([*diagnostics, *problems])
+    diagnostics = sort_unique([*diagnostics, *source_problems, *quotes.finish()])
     if strict:
         diagnostics = sort_unique([*diagnostics, *check_review(framework, cases.values())])
     return StudyCheck(

@@ -96,3 +96,49 @@ def test_without_a_manifest_the_files_are_the_documents(example_copy: Path, run_
         "teamoverleg-2023-05",
     ]
     assert len(study.sources.quotes) == 22
+
+
+def test_a_document_of_other_cases_is_a_warning_at_the_doc(
+    example_copy: Path, run_cli, line_of
+) -> None:
+    manifest = example_copy / "sources" / "sources.yaml"
+    text = manifest.read_text(encoding="utf-8")
+    manifest.write_text(text.replace("cases: [p03]", "cases: [p01]"), encoding="utf-8")
+    result = run_cli(["validate", "--format", "json"], cwd=example_copy)
+    problems = json.loads(result.stdout)
+    assert result.exit_code == 0
+    assert {(p["path"], p["rule"], p["severity"]) for p in problems} == {
+        ("cases/p03.yaml", "doc-case-mismatch", "warning")
+    }
+    lines = {p["line"] for p in problems}
+    assert line_of(example_copy / "cases" / "p03.yaml", "doc: p03-interview") in lines
+
+
+def test_quotes_of_study_yaml_are_verified_too(tmp_path: Path, run_cli, repo_root: Path) -> None:
+    study = tmp_path / "study"
+    (study / "cases").mkdir(parents=True)
+    (study / "sources").mkdir()
+    (study / "framework.yaml").write_bytes((repo_root / "framework.yaml").read_bytes())
+    findings = (repo_root / "study.yaml").read_text(encoding="utf-8")
+    quote = "De vraag is onderzocht met behulp van een meervoudige casusstudie."
+    anchor = f'      - quote: "{quote}"\n'
+    assert anchor in findings
+    (study / "study.yaml").write_text(
+        findings.replace(anchor, anchor + "        doc: methode\n"), encoding="utf-8"
+    )
+    (study / "sources" / "sources.yaml").write_text(
+        "documents:\n  - {id: methode, file: methode.txt}\n", encoding="utf-8"
+    )
+    methode = study / "sources" / "methode.txt"
+    methode.write_text(f"Inleiding.\n{quote}\n", encoding="utf-8")
+    assert run_cli(["validate"], cwd=study).exit_code == 0
+    methode.write_text(
+        "Inleiding over de aanpak van het team en de keuze van de elf casussen.\n"
+        "De vraag is onderzocht met behulp van een enkele casusstudie.\nSlot.\n",
+        encoding="utf-8",
+    )
+    result = run_cli(["validate", "--format", "json"], cwd=study)
+    problems = json.loads(result.stdout)
+    assert result.exit_code == 1
+    assert [(p["path"], p["rule"]) for p in problems] == [("study.yaml", "quote-not-found")]
+    assert "line 2 of sources/methode.txt" in problems[0]["hint"]
