@@ -14,9 +14,11 @@ import typer
 
 from ol_analysis.cli.common import (
     CasesOpt,
+    FormatOpt,
     FrameworkOpt,
     Lang,
     LangOpt,
+    OutputFormat,
     app,
     err,
     fail_with,
@@ -177,17 +179,30 @@ def import_refi(
             "report is then printed as warnings).",
         ),
     ] = False,
+    output_format: FormatOpt = OutputFormat.text,
 ) -> None:
     """A study folder (framework.yaml + cases/) from a REFI-QDA project; then validates it.
 
     Exits 1 with a loss report (rule refi-loss) when the study would lack something the
-    project holds, and writes nothing, unless --accept-losses is given."""
+    project holds, and writes nothing, unless --accept-losses is given. --format json prints
+    the loss report on stdout as a JSON list of diagnostics (empty when nothing is lost)."""
     from ol_analysis.cli.output import print_diagnostics
     from ol_analysis.core.study import load_study
+    from ol_analysis.diagnostics import to_json
     from ol_analysis.interop.refi.project import import_project
 
-    result = import_project(file, out, force=force, accept_losses=accept_losses)
-    print_diagnostics(err, result.losses)
+    as_json = output_format is OutputFormat.json
+    try:
+        result = import_project(file, out, force=force, accept_losses=accept_losses)
+    except StudyError as error:
+        if not as_json:
+            raise
+        sys.stdout.write(to_json(error.diagnostics) + "\n")
+        raise typer.Exit(1) from None
+    if as_json:
+        sys.stdout.write(to_json(result.losses) + "\n")
+    else:
+        print_diagnostics(err, result.losses)
     for notice in result.notices:
         err.print(f"note: {notice}", markup=False)
     try:

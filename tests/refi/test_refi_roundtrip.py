@@ -407,3 +407,33 @@ def test_slicing_the_exported_text_at_each_selection_gives_the_quotes(
             assert quotes <= sliced, case_id
             checked += len(quotes)
     assert checked and coded
+
+
+def test_the_loss_report_as_json(tmp_path: Path, run_cli: Any) -> None:
+    study = STUDIES["interop"]
+    qdpx = tmp_path / "study.qdpx"
+    _export(run_cli, study, qdpx)
+    changed = _rewrite(qdpx, tmp_path / "changed.qdpx", _add_a_memo)
+    refused = run_cli(
+        ["import", "refi", str(changed), "--out", str(tmp_path / "x"), "--format", "json"]
+    )
+    assert refused.exit_code == 1
+    (loss,) = json.loads(refused.stdout)
+    assert (loss["rule"], loss["severity"], loss["path"]) == ("refi-loss", "error", str(changed))
+    assert loss["message"].startswith("note 'Memo uit een ander programma'")
+    accepted = run_cli(
+        [
+            "import",
+            "refi",
+            str(changed),
+            "--out",
+            str(tmp_path / "x"),
+            "--accept-losses",
+            "--format",
+            "json",
+        ]
+    )
+    assert accepted.exit_code == 0, accepted.stderr
+    assert [d["severity"] for d in json.loads(accepted.stdout)] == ["warning"]
+    clean = run_cli(["import", "refi", str(qdpx), "--out", str(tmp_path / "y"), "--format", "json"])
+    assert clean.exit_code == 0 and json.loads(clean.stdout) == []

@@ -348,6 +348,7 @@ def _source_element(
 ) -> bytes:
     source_guid = guid(f"source:{case.id}")
     text = case_text(framework, case, lang)
+    full = text.text
     source = ET.SubElement(
         parent,
         "TextSource",
@@ -366,6 +367,7 @@ def _source_element(
             "PlainTextSelection",
             {
                 "guid": guid(f"selection:{key}"),
+                "name": full[start:end],  # the passage, so that a reader can check offsets
                 "startPosition": str(start),
                 "endPosition": str(end),
             },
@@ -382,7 +384,7 @@ def _source_element(
                 ET.SubElement(element, "NoteRef", {"targetGUID": note_guid})
     for note in notes:
         ET.SubElement(source, "NoteRef", {"targetGUID": note.guid})
-    return text.text.encode("utf-8")
+    return full.encode("utf-8")
 
 
 def zip_bytes(entries: dict[str, bytes]) -> bytes:
