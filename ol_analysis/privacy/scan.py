@@ -204,8 +204,17 @@ def _postcode_spans(line: str) -> Iterator[Span]:
         yield "postcode", *match.span()
 
 
+_ANY_DIGIT = re.compile(r"\d")
+
+
 def _candidates(line: str, deny_names: Sequence[re.Pattern[str]]) -> Iterator[Span]:
     """Candidates in order of precedence: an IBAN's digits are no phone number."""
+    if not _ANY_DIGIT.search(line):  # every pattern but a name needs a digit or an @
+        if "@" in line:
+            for match in _EMAIL.finditer(line):
+                yield "email", *match.span()
+        yield from _name_spans(line, deny_names)
+        return
     for match in _IBAN.finditer(line):
         if iban_valid(match[0]):
             yield "iban", *match.span()
