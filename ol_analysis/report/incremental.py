@@ -2,8 +2,8 @@
 
 A build into a folder that already holds a build keeps a manifest there
 (``.cache/build.json``): for every reusable output, the key it was made from. A key is a hash
-of everything the output's bytes depend on — the tool's version, the report language, the
-source of every template the environment can load (a study's own templates included), the
+of everything the output's bytes depend on — the tool's version and code, the report language,
+the source of every template the environment can load (a study's own templates included), the
 framework, and the output's own input:
 
 - a **case page** (``html/cases/<id>.html``): the case as the report shows it (its view and its
@@ -31,6 +31,7 @@ import os
 import re
 import shutil
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -54,6 +55,20 @@ def digest(*parts: str) -> str:
         hasher.update(part.encode("utf-8"))
         hasher.update(b"\0")
     return hasher.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """The tool's version and its own source: an editable install keeps its version number
+    while its code changes, and a page must not outlive the code that rendered it."""
+    package = Path(__file__).resolve().parents[1]
+    parts = [__version__]
+    for path in sorted(package.rglob("*.py")):
+        try:
+            parts += [path.relative_to(package).as_posix(), path.read_text(encoding="utf-8")]
+        except (OSError, UnicodeDecodeError):
+            parts.append(path.name)
+    return digest(*parts)
 
 
 def templates_digest(env: Environment) -> str:
@@ -162,7 +177,7 @@ class PageKeys:
         self.figures = figures
         wide = every_case_digest(data) if overrides_html(templates_dir) else None
         self.base = digest(
-            __version__,
+            code_digest(),
             data.lang,
             templates_digest(env),
             data.framework.model_dump_json(),
@@ -209,4 +224,4 @@ def _images(markdown: str, base: Path) -> list[str]:
 def docx_key(markdowns: Sequence[str], title: str, lang: str, provenance: Any, md_dir: Path) -> str:
     """What the DOCX is made from: the chapters' text, the images they show, the provenance."""
     images = [part for text in markdowns for part in _images(text, md_dir)]
-    return digest(__version__, title, lang, repr(provenance), *markdowns, *images)
+    return digest(code_digest(), title, lang, repr(provenance), *markdowns, *images)
