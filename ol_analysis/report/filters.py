@@ -324,6 +324,15 @@ def inferred_phrase(count: Count, lang: str) -> str:
     return f"{count.n_inferred} of them {text(lang, 'inferred')}"
 
 
+_NESTED_IDS = re.compile(r"\(([^()\n]*?) \(([\w.-]+(?:, [\w.-]+)*)\)\)")
+
+
+def unnest_ids(markdown: str) -> str:
+    """A list of case ids at the end of a parenthesis joins it with a colon: "(bij 9 casussen
+    (c01, c02))" → "(bij 9 casussen: c01, c02)", as a report writes it."""
+    return _NESTED_IDS.sub(r"(\1: \2)", markdown)
+
+
 def capfirst(value: Any) -> str:
     """Upper-case the first letter only (Jinja's ``capitalize`` lowers the rest)."""
     value = str(value)

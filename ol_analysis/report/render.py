@@ -300,8 +300,9 @@ def chapter_templates(env: ImmutableSandboxedEnvironment, lang: str) -> list[str
 
 
 def tidy(markdown: str) -> str:
-    """No trailing spaces, at most one blank line in a row, and one newline at the end."""
-    markdown = re.sub(r"[ \t]+\n", "\n", markdown)
+    """No trailing spaces, at most one blank line in a row, one newline at the end, and no
+    case ids in brackets inside brackets."""
+    markdown = f.unnest_ids(re.sub(r"[ \t]+\n", "\n", markdown))
     return re.sub(r"\n{3,}", "\n\n", markdown).strip("\n") + "\n"
 
 

@@ -148,10 +148,12 @@ def test_chapter_numbers_equal_stats(lang: str) -> None:
     noun = "casussen|casus" if lang == "nl" else "cases|case"
     of = "van" if lang == "nl" else "of"
     inferred = r"(?:, waarvan \d+ afgeleid|, \d+ of them inferred)?"
-    phrase = re.compile(rf"(\d+) {of} (\d+) (?:{noun}){inferred}(?: \(([^)]*)\))?")
+    # the ids follow in brackets, or after a colon when the phrase is itself in brackets
+    phrase = re.compile(rf"(\d+) {of} (\d+) (?:{noun}){inferred}(?: \(([^)]*)\)|: ([^)]*)\))?")
     seen = 0
     for chapter in chapters:
-        for k, n, listed in phrase.findall(chapter.markdown):
+        for k, n, bracketed, after_colon in phrase.findall(chapter.markdown):
+            listed = bracketed or after_colon
             seen += 1
             assert int(n) == data.n_cases
             assert (len(listed.split(", ")) if listed else 0) == int(k)
@@ -195,3 +197,12 @@ def test_packaged_chapters_render_every_optional_branch(lang: str, tmp_path: Pat
 )
 def test_years_as_the_report_writes_them(amount: float, nl: str, en: str) -> None:
     assert (years(amount, "nl"), years(amount, "en")) == (nl, en)
+
+
+def test_case_ids_inside_brackets_join_them_with_a_colon() -> None:
+    from ol_analysis.report.filters import unnest_ids
+
+    assert unnest_ids("(bij 9 casussen (c01, c02))") == "(bij 9 casussen: c01, c02)"
+    assert unnest_ids("(3 van 11 casussen (q-1.a))") == "(3 van 11 casussen: q-1.a)"
+    kept = "(6 casussen (c02, c03), waarvan 6 afgeleid) en bij vijf casussen (c01, c04)"
+    assert unnest_ids(kept) == kept
