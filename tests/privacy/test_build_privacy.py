@@ -147,3 +147,24 @@ def test_real_names_of_analysts_and_comment_authors(run_cli: Any, study: Path) -
     assert result.stderr.count("error[privacy-analyst-name]") == 2
     assert f"cases/c04.yaml:{analyst}:7: error[privacy-analyst-name]" in result.stderr
     assert f"cases/c04.yaml:{author}:15: error[privacy-analyst-name]" in result.stderr
+
+
+def test_the_exports_carry_no_planted_identifier_unseen(run_cli: Any, study: Path) -> None:
+    """The real exporters (CSV, SQLite, REFI-QDA) with the identifiers planted in a quote."""
+    case = study / "cases" / "c04.yaml"
+    source = case.read_text(encoding="utf-8")
+    quote = 'quote: "Mevrouw is getrouwd en heeft een gezin."'
+    assert quote in source
+    case.write_text(source.replace(quote, f'quote: "{PLANTED}"', 1), encoding="utf-8")
+    for args in (
+        ["export", "csv", "--out", "out/csv"],
+        ["export", "sqlite", "--out", "out/study.db"],
+        ["export", "refi", "--out", "out/study.qdpx"],
+    ):
+        assert run_cli(args, cwd=study).exit_code == 0, args
+    result = run_cli(["privacy", "out"], cwd=study)
+    assert result.exit_code == 1
+    found = rules_per_file(result.stderr)
+    for output in ("out/csv/codings.csv", "out/study.db", "out/study.qdpx"):
+        assert set(found[output]) == set(RULES), output
+        assert all(found[output][rule] >= n for rule, n in RULES.items()), output
