@@ -25,7 +25,7 @@ from typing import Any
 
 from ol_analysis.core.framework import Framework
 from ol_analysis.core.sources.model import SOURCE_SUFFIXES
-from ol_analysis.core.yamlsource import Loc, SourceDocument, read_yaml, source_text
+from ol_analysis.core.yamlsource import Loc, SourceDocument, parse_text, read_yaml, source_text
 from ol_analysis.diagnostics import Diagnostic, Severity, did_you_mean
 
 MANIFEST = "sources.yaml"
@@ -74,11 +74,7 @@ def read_manifest(
     """The manifest of ``folder`` (``shown`` is how messages name the folder)."""
     path = folder / MANIFEST
     if not path.is_file():
-        names = sorted(
-            p.name for p in folder.iterdir() if p.suffix.lower() in SOURCE_SUFFIXES and p.is_file()
-        )
-        entries = [Entry(Path(name).stem, name) for name in names]
-        return Manifest(entries, None, [])
+        return Manifest([], None, [])
     doc, problems = read_yaml(path, f"{shown}/{MANIFEST}")
     if doc is None:
         return Manifest([], None, problems, usable=False)
@@ -240,19 +236,39 @@ _EXAMPLE_HINT = (
 )
 
 
-def unlisted_files(folder: Path, shown: str, entries: Sequence[Entry]) -> list[Diagnostic]:
-    """A warning for each document file in the folder that the manifest does not list."""
-    listed = {e.file for e in entries}
-    return [
-        Diagnostic(
-            f"{shown}/{p.name}",
-            1,
-            1,
-            "unlisted-source",
-            f"{p.name} is not listed in {MANIFEST}",
-            "add it to documents: with its id and cases, or move it out of the folder",
-            Severity.WARNING,
+def unlisted_file(shown: str, name: str) -> Diagnostic:
+    """The warning for a document file in the folder that the manifest does not list."""
+    return Diagnostic(
+        f"{shown}/{name}",
+        1,
+        1,
+        "unlisted-source",
+        f"{name} is not listed in {MANIFEST}",
+        "add it to documents: with its id and cases, give it a front matter, or move it out",
+        Severity.WARNING,
+    )
+
+
+def front_matter_entry(
+    name: str, shown: str, front: str, framework: Framework, case_ids: Collection[str]
+) -> tuple[Entry | None, list[Diagnostic]]:
+    """A document described by its own front matter: the keys of a manifest entry but ``file``;
+    ``id`` defaults to the file name without its suffix. Diagnostics stand at the file's lines."""
+    doc, problems = parse_text(shown, "\n" + front)  # line 1 is the opening '---'
+    if doc is None:
+        return None, [d for d in problems if d.rule != "empty-file"]
+    if not isinstance(doc.data, dict):
+        return None, [doc.diagnostic((), "wrong-type", "a front matter is a mapping", None)]
+    checker = _Checker(doc, framework, case_ids)
+    if "file" in doc.data:
+        checker.problem(
+            ("file",),
+            "unknown-key",
+            "unknown key 'file'",
+            "a front matter describes its own file",
+            key=True,
         )
-        for p in sorted(folder.iterdir())
-        if p.is_file() and p.suffix.lower() in SOURCE_SUFFIXES and p.name not in listed
-    ]
+    raw = {key: value for key, value in doc.data.items() if key != "file"}
+    raw.setdefault("id", Path(name).stem)
+    entry = checker.entry((), {**raw, "file": name})
+    return entry, [*problems, *checker.problems]

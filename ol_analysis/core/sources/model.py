@@ -19,7 +19,8 @@ class Source:
     """One source document of a study: its id and metadata from ``sources/sources.yaml``.
 
     ``text`` is the document's text (UTF-8, LF line ends, no BOM; a DOCX's paragraphs one per
-    line), or None when the file is not there (a git-ignored transcript).
+    line; a front matter block left out), or None when the file is not there (a git-ignored
+    transcript). Offsets, lines and columns count from the start of ``text``.
     """
 
     id: str
@@ -32,6 +33,8 @@ class Source:
     cases: tuple[str, ...] = ()
     title: str | None = None
     text: str | None = field(default=None, repr=False, compare=False)
+    first_line: int = 1
+    """The file's line where ``text`` starts (after a front matter block)."""
 
     @property
     def present(self) -> bool:
@@ -43,6 +46,10 @@ class Source:
         line = text.count("\n", 0, offset) + 1
         column = offset - (text.rfind("\n", 0, offset) + 1) + 1
         return line, column
+
+    def file_line(self, offset: int) -> int:
+        """The line of the file (front matter included) of a code-point offset of ``text``."""
+        return self.position(offset)[0] + self.first_line - 1
 
 
 @dataclass(frozen=True)

@@ -19,10 +19,15 @@ from typing import Any
 from pydantic import BaseModel
 
 from ol_analysis.core.framework import Framework
-from ol_analysis.core.sources.manifest import Entry, read_manifest, unlisted_files
+from ol_analysis.core.sources.manifest import (
+    Entry,
+    front_matter_entry,
+    read_manifest,
+    unlisted_file,
+)
 from ol_analysis.core.sources.match import Normalised, closest_passage, find_quote, normalise
-from ol_analysis.core.sources.model import LocatedQuote, Source
-from ol_analysis.core.sources.text import SourceReadError, read_source_text
+from ol_analysis.core.sources.model import SOURCE_SUFFIXES, LocatedQuote, Source
+from ol_analysis.core.sources.text import SourceReadError, read_source_text, split_front_matter
 from ol_analysis.core.values import as_list
 from ol_analysis.core.yamlsource import Loc, SourceDocument
 from ol_analysis.diagnostics import Diagnostic, Severity, did_you_mean
@@ -66,20 +71,55 @@ class Sources:
 def load_sources(
     folder: Path, framework: Framework, case_ids: Collection[str], shown: str | None = None
 ) -> tuple[Sources, list[Diagnostic]]:
-    """Read ``folder`` (a study's ``sources/``): manifest, metadata and each document's text."""
+    """Read ``folder`` (a study's ``sources/``): the manifest, each document's metadata (from
+    the manifest, else from the document's front matter) and each document's text."""
     shown = shown if shown is not None else str(folder)
     sources = Sources(folder, shown)
     if not folder.is_dir():
         return sources, []
     manifest = read_manifest(folder, shown, framework, case_ids)
     problems = list(manifest.diagnostics)
-    present = [e for e in manifest.entries if (folder / e.file).is_file()]
-    for entry in manifest.entries:
+    texts: dict[str, tuple[str | None, int]] = {}
+    entries = list(manifest.entries)
+    listed = {e.file for e in entries}
+    for path in sorted(folder.iterdir()):
+        if not path.is_file() or path.suffix.lower() not in SOURCE_SUFFIXES:
+            continue
+        if path.name in listed:
+            continue
+        file = f"{shown}/{path.name}"
+        text, first_line, front = _read(path, file, problems)
+        texts[path.name] = (text, first_line)
+        if front is not None:
+            entry, more = front_matter_entry(path.name, file, front, framework, case_ids)
+            problems += more
+            if entry is not None:
+                entries.append(entry)
+        elif manifest.document is None:
+            entries.append(Entry(path.stem, path.name))
+        elif manifest.usable:
+            problems.append(unlisted_file(shown, path.name))
+    present = [e for e in entries if (folder / e.file).is_file()]
+    for entry in entries:
         path = folder / entry.file
-        text = None
-        if path.is_file():
+        if entry.id in sources.documents:
+            problems.append(
+                Diagnostic(
+                    f"{shown}/{entry.file}",
+                    1,
+                    1,
+                    "duplicate-source",
+                    f"document id '{entry.id}' is also used by {sources.documents[entry.id].file}",
+                    "give each document its own id",
+                )
+            )
+            continue
+        text, first_line = None, 1
+        if entry.file in texts:
+            text, first_line = texts[entry.file]
+        elif path.is_file():
             try:
-                text = read_source_text(path)
+                text, _front, first_line = _strip(path, read_source_text(path))
             except SourceReadError as error:
                 problems.append(
                     _at_entry(manifest.document, entry, shown, "unreadable", str(error))
@@ -105,11 +145,28 @@ def load_sources(
             entry.cases,
             entry.title,
             text,
+            first_line,
         )
-    if manifest.document is not None and manifest.usable:
-        problems += unlisted_files(folder, shown, manifest.entries)
     sources.found = any(s.present for s in sources.documents.values())
     return sources, problems
+
+
+def _strip(path: Path, text: str) -> tuple[str, str | None, int]:
+    """A text or Markdown file's text without its front matter, the front matter, and the line
+    the text starts on (a Word document has none)."""
+    if path.suffix.lower() == ".docx":
+        return text, None, 1
+    front, body, first_line = split_front_matter(text)
+    return body, front, first_line
+
+
+def _read(path: Path, file: str, problems: list[Diagnostic]) -> tuple[str | None, int, str | None]:
+    try:
+        text, front, first_line = _strip(path, read_source_text(path))
+    except SourceReadError as error:
+        problems.append(Diagnostic(file, 1, 1, "unreadable", str(error)))
+        return None, 1, None
+    return text, first_line, front
 
 
 def _at_entry(
@@ -253,7 +310,7 @@ class QuoteChecker:
                 (*loc, "quote"),
                 "ambiguous-quote",
                 f"the quote occurs {match.occurrences} times in {source.file} "
-                f"(first at line {line})",
+                f"(first at line {source.file_line(match.start)})",
                 "quote a few more words, so that it names one place",
             )
         ]
@@ -264,7 +321,7 @@ class QuoteChecker:
         closest = closest_passage(quote, text)
         hint = None
         if closest is not None:
-            line, _ = source.position(closest.start)
+            line = source.file_line(closest.start)
             passage = " ".join((source.text or "")[closest.start : closest.end].split())
             if len(passage) > _SHOWN_PASSAGE:
                 passage = passage[: _SHOWN_PASSAGE - 1] + "…"

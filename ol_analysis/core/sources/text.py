@@ -29,6 +29,18 @@ def normalise_newlines(text: str) -> str:
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
+def split_front_matter(text: str) -> tuple[str | None, str, int]:
+    """A leading front matter block (``---`` lines around YAML) and the text after it, with the
+    file line that text starts on; ``(None, text, 1)`` when there is none."""
+    if not text.startswith("---\n"):
+        return None, text, 1
+    lines = text.split("\n")
+    for number, line in enumerate(lines[1:], 1):
+        if line.rstrip() in ("---", "..."):
+            return "\n".join(lines[1:number]) + "\n", "\n".join(lines[number + 1 :]), number + 2
+    return None, text, 1
+
+
 def read_source_text(path: Path) -> str:
     """The normalised text of a ``.txt``, ``.md`` or ``.docx`` file."""
     try:
