@@ -15,6 +15,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 TEXT_SUFFIXES = (".md", ".html", ".htm", ".json", ".txt", ".svg", ".yaml", ".yml", ".xml", ".qdc")
 DOCX_SUFFIXES = (".docx",)
@@ -138,7 +139,7 @@ def _docx_xml_parts(path: Path) -> Iterator[Part]:
                     yield Part(f"{element} {note.get(f'{namespace}id')} author", author)
 
 
-def _xml(data: bytes, member: str):  # type: ignore[no-untyped-def]
+def _xml(data: bytes, member: str) -> Any:
     from lxml import etree
 
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)

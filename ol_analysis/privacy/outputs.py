@@ -9,6 +9,7 @@ acceptance must say who accepted it and why.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -185,8 +186,6 @@ def _audit(
 
 
 def _find(file_parts: Sequence[Part], term: str) -> tuple[str, int, int] | None:
-    import re
-
     pattern = re.compile(rf"(?<![\w-]){re.escape(term)}(?![\w-])")
     for part in file_parts:
         for number, line in enumerate(part.text.splitlines(), start=1):
@@ -201,8 +200,6 @@ def _person_names(
 ) -> list[Diagnostic]:
     """deduce's person names, less those made of the framework's own words ("Ernst bij
     start" is a label, not Mr Ernst)."""
-    import re
-
     from ol_analysis.privacy import names
 
     allow = {(a.rule, a.text) for a in allowed}
