@@ -99,7 +99,12 @@ def privacy(
     """Scan case files, the framework and every output (Markdown, HTML, JSON, CSV, DOCX,
     REFI-QDA, SQLite) for personal data; --outputs also audits re-identification."""
     from ol_analysis.core.study import load_study, study_text_files
-    from ol_analysis.privacy.outputs import OutputCheck, check_outputs, output_files
+    from ol_analysis.privacy.outputs import (
+        OutputCheck,
+        check_acceptances,
+        check_outputs,
+        output_files,
+    )
     from ol_analysis.privacy.scan import read_lists
 
     if names:
@@ -123,7 +128,8 @@ def privacy(
         targets = study_text_files(framework, cases, Path("/nonexistent-ol-analysis-out"))
         targets += output_files(out_dir) if out_dir.is_dir() else []
     check = OutputCheck(study, lists.deny_names, lists.allowed, lists.accepted, k, names)
-    problems = lists.problems + check_outputs(targets, check)
+    problems = lists.problems + (check_acceptances(lists.accepted, study) if study else [])
+    problems += check_outputs(targets, check)
     if wants_json(output_format, json_alias):
         sys.stdout.write(to_json(problems) + "\n")
     else:
@@ -140,7 +146,13 @@ def build_check(
     from dataclasses import replace
 
     from ol_analysis.diagnostics import Severity
-    from ol_analysis.privacy.outputs import AUDIT_RULES, OutputCheck, check_outputs, output_files
+    from ol_analysis.privacy.outputs import (
+        AUDIT_RULES,
+        OutputCheck,
+        check_acceptances,
+        check_outputs,
+        output_files,
+    )
     from ol_analysis.privacy.scan import read_lists
 
     lists = read_lists(default_allow_list=study.root / "privacy-allow.yaml")
@@ -153,6 +165,6 @@ def build_check(
             found = [
                 replace(d, severity=Severity.WARNING) if d.rule in AUDIT_RULES else d for d in found
             ]
-        return lists.problems + found
+        return [*lists.problems, *check_acceptances(lists.accepted, study), *found]
 
     return run

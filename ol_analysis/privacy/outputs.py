@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ol_analysis.core.study import Study
-from ol_analysis.diagnostics import Diagnostic, Severity
+from ol_analysis.diagnostics import Diagnostic, Severity, did_you_mean
 from ol_analysis.privacy import audit
 from ol_analysis.privacy.extract import SCANNED_SUFFIXES, Part, Unreadable, parts
 from ol_analysis.privacy.scan import AUDIT_RULES, Accepted, Allowed, scan_text
@@ -39,6 +39,29 @@ class OutputCheck:
     def __post_init__(self) -> None:
         if self.study is not None:
             self._attributes = audit.profile_attributes(self.study.framework)
+
+
+def check_acceptances(accepted: Sequence[Accepted], study: Study) -> list[Diagnostic]:
+    """An accepted k-anonymity finding must name profile attributes and cases of the study (a
+    misspelt attribute would accept nothing, silently)."""
+    attributes = [a.id for a in audit.profile_attributes(study.framework)]
+    problems = []
+    for entry in accepted:
+        unknown = [("attribute", a, attributes) for a in entry.attributes if a not in attributes]
+        unknown += [("case", c, list(study.cases)) for c in entry.cases if c not in study.cases]
+        for what, name, choices in unknown:
+            problems.append(
+                Diagnostic(
+                    entry.source,
+                    entry.line,
+                    entry.column,
+                    "privacy-allow-list",
+                    f"the {entry.rule} entry names '{name}', which is no {what} of the study"
+                    + (" profile" if what == "attribute" else ""),
+                    did_you_mean(name, choices) or f"{what}s: {', '.join(choices)}",
+                )
+            )
+    return problems
 
 
 def output_files(folder: Path) -> list[Path]:

@@ -387,6 +387,7 @@ class Accepted:
     text: str = ""
     line: int = 1
     column: int = 1
+    source: str = ""  # the allow-list file, for diagnostics about the entry
 
     def accepts(self, rule: str, output: str, case: str, combination: Iterable[str]) -> bool:
         """A k-anonymity finding is accepted when its combination lies within ``attributes``,
@@ -447,6 +448,7 @@ def _accepted(doc: Any, index: int, item: dict[str, Any]) -> Accepted | Diagnost
         str(item.get("text") or ""),
         line,
         column,
+        str(getattr(doc, "path", "")),
     )
 
 

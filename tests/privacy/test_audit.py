@@ -169,3 +169,22 @@ def test_an_accepted_finding_needs_who_and_why(
     )
     singled = {line.split()[3] for line in result.stderr.splitlines() if "k-anonymity]" in line}
     assert singled == {"a05", "a07"}
+
+
+def test_an_acceptance_must_name_attributes_and_cases_of_the_study(
+    run_cli: Any, tmp_path: Path, mini_study: Path
+) -> None:
+    study = make_study(tmp_path, mini_study, "planted.yaml")
+    publish(run_cli, study)
+    (study / "privacy-allow.yaml").write_text(
+        "# reviewed\n- rule: privacy-k-anonymity\n  attributes: [team, age_grup, severity]\n"
+        "  cases: [a05, a99]\n  accepted_by: lead-1\n  reason: consent on file\n",
+        encoding="utf-8",
+    )
+    result = run_cli(["privacy", "--outputs", "--out", "out", "out/stats.json"], cwd=study)
+    assert result.exit_code == 1
+    assert (
+        "privacy-allow.yaml:2:3: error[privacy-allow-list]: the privacy-k-anonymity entry names "
+        "'age_grup', which is no attribute of the study profile\n  hint: did you mean 'age_group'?"
+    ) in result.stderr
+    assert "names 'a99', which is no case of the study" in result.stderr
