@@ -123,7 +123,12 @@ def privacy(
             f for given in files for f in (output_files(given) if given.is_dir() else [given])
         ]
     elif outputs:
-        targets = output_files(out_dir) if out_dir.is_dir() else []
+        if not out_dir.is_dir():
+            raise UsageError(
+                f"no build to check: {out_dir} is not a folder (run `ol-analysis build` first, "
+                "or name the outputs)"
+            )
+        targets = output_files(out_dir)
     else:
         targets = study_text_files(framework, cases, Path("/nonexistent-ol-analysis-out"))
         targets += output_files(out_dir) if out_dir.is_dir() else []

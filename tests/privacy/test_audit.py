@@ -188,3 +188,12 @@ def test_an_acceptance_must_name_attributes_and_cases_of_the_study(
         "'age_grup', which is no attribute of the study profile\n  hint: did you mean 'age_group'?"
     ) in result.stderr
     assert "names 'a99', which is no case of the study" in result.stderr
+
+
+def test_outputs_without_a_build_is_a_usage_error(
+    run_cli: Any, tmp_path: Path, mini_study: Path
+) -> None:
+    study = make_study(tmp_path, mini_study, "three_anonymous.yaml")
+    result = run_cli(["privacy", "--outputs"], cwd=study)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: no build to check: build is not a folder")
