@@ -307,12 +307,13 @@ def check_study(
         study_files = [f for f in files if _is_study_file(f, study_path, cases_dir)]
         files = [f for f in files if f not in study_files]
     models = CaseModels(framework)
-    known = {p.stem for p in files} | (
-        {p.stem for p in case_files(cases_dir)} if cases_dir.is_dir() else set()
-    )
-    sources, source_problems = load_sources(
-        framework_path.parent / SOURCES_FOLDER, framework, known
-    )
+    sources_dir = framework_path.parent / SOURCES_FOLDER
+    known: set[str] = set()
+    if sources_dir.is_dir():  # the case ids a manifest may name: every case file's name
+        known = {p.stem for p in files} | (
+            {p.stem for p in case_files(cases_dir)} if cases_dir.is_dir() else set()
+        )
+    sources, source_problems = load_sources(sources_dir, framework, known)
     quotes = QuoteChecker(framework, sources)
     cases, diagnostics, checked = check_case_files(
         models, files, keep_cases=keep_cases or strict, drafts_block=strict, quotes=quotes
