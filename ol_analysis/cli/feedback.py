@@ -47,18 +47,24 @@ FrameworkSpecOpt = Annotated[
 @app.command()
 @handle_errors
 def fmt(
-    files: Annotated[list[Path] | None, typer.Argument(help="Case files (default: all).")] = None,
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Case files or study.yaml (default: all cases and study.yaml)."),
+    ] = None,
     check: Annotated[
         bool, typer.Option("--check", help="Write nothing; exit 1 if a file would change.")
     ] = False,
     framework: FrameworkOpt = Path("framework.yaml"),
     cases: CasesOpt = Path("cases"),
 ) -> None:
-    """Rewrite case files in canonical form (key order, quoting, indentation), keeping comments."""
-    from ol_analysis.core.study import case_files
+    """Rewrite case files and study.yaml in canonical form (key order, quoting, indentation),
+    keeping comments."""
+    from ol_analysis.core.study import STUDY_FILE, case_files
     from ol_analysis.feedback.fmt import format_files
 
-    run = format_files(framework, files or case_files(cases), write=not check)
+    study_file = framework.parent / STUDY_FILE
+    every = [*case_files(cases), *([study_file] if study_file.is_file() else [])]
+    run = format_files(framework, files or every, write=not check)
     print_diagnostics(err, run.diagnostics)
     for path in run.changed:
         err.print(f"would reformat {path}" if check else f"reformatted {path}", markup=False)

@@ -228,8 +228,10 @@ def test_safety_net_refuses_output_that_changes_meaning(
 
     original = fmt_module.format_data
 
-    def lossy(framework, data, comments):  # drops the integer's spelling: 7 → 7.0
-        return original(framework, data, comments).replace("severity: 7", "severity: 7.0")
+    def lossy(framework, data, comments, **options):  # drops the integer's spelling: 7 → 7.0
+        return original(framework, data, comments, **options).replace(
+            "severity: 7", "severity: 7.0"
+        )
 
     monkeypatch.setattr(fmt_module, "format_data", lossy)
     target = study / "cases" / "m01.yaml"
@@ -251,8 +253,60 @@ def test_safety_net_refuses_output_that_loses_a_comment(
     monkeypatch.setattr(
         fmt_module,
         "format_data",
-        lambda fw, data, comments: original(fw, data, comments).replace("# keep me\n", ""),
+        lambda fw, data, comments, **options: original(fw, data, comments, **options).replace(
+            "# keep me\n", ""
+        ),
     )
     result = run_cli(["fmt", "cases/m02.yaml"], cwd=study)
     assert result.exit_code == 1
     assert "lose or alter a comment" in result.stderr
+
+
+def test_study_yaml_is_formatted_against_the_study_parts(
+    tmp_path: Path, mini_study: Path, run_cli
+) -> None:
+    """study.yaml is no case file: its parts are the framework's study parts, in their order,
+    and its id need not match its file name."""
+    framework = (mini_study / "framework.yaml").read_text(encoding="utf-8")
+    (tmp_path / "framework.yaml").write_text(
+        framework
+        + "study_parts:\n"
+        + "  - id: design\n"
+        + "    label: {nl: opzet, en: design}\n"
+        + "    groups:\n"
+        + "      - {id: sessions, kind: integer, label: {nl: sessies, en: sessions}}\n"
+        + "  - id: costs\n"
+        + "    label: {nl: kosten, en: costs}\n"
+        + "    groups:\n"
+        + "      - {id: peak_month, kind: number, label: {nl: piek, en: peak}}\n",
+        encoding="utf-8",
+    )
+    shutil.copytree(mini_study / "cases", tmp_path / "cases")
+    assert run_cli(["fmt"], cwd=tmp_path).exit_code == 0  # the cases first
+    (tmp_path / "study.yaml").write_text(
+        "id: synthetic-study\n"
+        "costs:\n"
+        "  peak_month:\n"
+        "    value: 100  # a comment stays\n"
+        "title: Een synthetische studie\n"
+        "design:\n"
+        "  sessions:\n"
+        "    value: 3\n",
+        encoding="utf-8",
+    )
+    check = run_cli(["fmt", "--check"], cwd=tmp_path)
+    assert (check.exit_code, check.stderr.strip()) == (1, "would reformat study.yaml")
+    assert run_cli(["fmt"], cwd=tmp_path).exit_code == 0
+    assert (tmp_path / "study.yaml").read_text(encoding="utf-8") == (
+        "id: synthetic-study\n"
+        'title: "Een synthetische studie"\n'
+        "\n"
+        "design:\n"
+        "  sessions:\n"
+        "    value: 3\n"
+        "\n"
+        "costs:\n"
+        "  peak_month:\n"
+        "    value: 100  # a comment stays\n"
+    )
+    assert run_cli(["fmt", "--check"], cwd=tmp_path).exit_code == 0

@@ -29,6 +29,7 @@ from typing import Any
 
 from ol_analysis.core.casemodel import CaseModels
 from ol_analysis.core.framework import load_framework
+from ol_analysis.core.study import STUDY_FILE
 from ol_analysis.core.validate import validate_document
 from ol_analysis.core.yamlsource import (
     MAX_FILE_BYTES,
@@ -69,7 +70,7 @@ def format_file(path: Path, models: CaseModels, display_path: str | None = None)
     if text is None:  # let the loader say what is wrong
         _doc, problems = read_yaml(path, shown)
         return FormatResult(shown, "", None, problems)
-    return format_text(text, models, shown, path)
+    return format_text(text, models, shown, path if models.scope == "case" else None)
 
 
 def format_text(
@@ -95,7 +96,7 @@ def _format_document(
         return FormatResult(doc.path, text, None, problems)
     source = text.replace("\r\n", "\n").replace("\r", "\n")
     comments = attach_comments(source)
-    formatted = format_data(models.framework, doc.data, comments)
+    formatted = format_data(models.framework, doc.data, comments, study=models.scope == "study")
     unsafe = _check_same(doc, source, formatted)
     if unsafe is not None:
         return FormatResult(doc.path, text, None, [*problems, unsafe])
@@ -155,21 +156,29 @@ class FormatRun:
         return sort_unique(d for result in self.results for d in result.diagnostics)
 
 
+def is_study_file(path: Path) -> bool:
+    """``study.yaml`` holds the study-level findings, checked against the study parts."""
+    return path.name == STUDY_FILE
+
+
 def format_files(framework_path: Path, files: Sequence[Path], *, write: bool) -> FormatRun:
-    """Format case files against the framework; with ``write``, replace the changed ones.
+    """Format case files (and ``study.yaml``) against the framework; with ``write``, replace
+    the changed ones.
 
     Each file is replaced in one step (a temporary file, then a rename), and only when it
     validated and its canonical text passed the safety net. Raises :class:`FrameworkError` when
     the framework itself has problems.
     """
-    models = CaseModels(load_framework(framework_path, str(framework_path)))
+    framework = load_framework(framework_path, str(framework_path))
+    models = CaseModels(framework)
+    study_models = CaseModels(framework, scope="study")
     results = []
     for file in files:
         if not file.is_file():
             missing = Diagnostic(str(file), 1, 1, "unreadable", "no such file", None)
             results.append(FormatResult(str(file), "", None, [missing]))
             continue
-        result = format_file(file, models, str(file))
+        result = format_file(file, study_models if is_study_file(file) else models, str(file))
         if write and result.changed and result.formatted is not None:
             try:
                 write_text_atomic(file, result.formatted)

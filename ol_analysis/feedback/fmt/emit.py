@@ -24,28 +24,33 @@ _PLAIN = re.compile(r"\w[\w.+/-]*")
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\t": "\\t", "\n": "\\n", "\r": "\\r", "\0": "\\0"}
 
 
-def format_data(framework: Framework, data: dict[str, Any], comments: Attached) -> str:
-    """The canonical text of a case document read by our loader, with its comments."""
-    return _Emitter(framework, comments).document(data)
+def format_data(
+    framework: Framework, data: dict[str, Any], comments: Attached, *, study: bool = False
+) -> str:
+    """The canonical text of a case document (``study``: of ``study.yaml``, whose parts are
+    the framework's study parts) read by our loader, with its comments."""
+    return _Emitter(framework, comments, study=study).document(data)
 
 
 # --- key order -------------------------------------------------------------------------------
 
 
-def key_order(framework: Framework, loc: Loc) -> tuple[str, ...]:
+def key_order(framework: Framework, loc: Loc, *, study: bool = False) -> tuple[str, ...]:
     """The canonical order of the keys of the mapping at ``loc`` (unknown keys go last)."""
     if not loc:
-        return (*TOP_KEYS, *(part.id for part in framework.parts))
+        parts = framework.study_parts if study else framework.parts
+        return (*TOP_KEYS, *(part.id for part in parts))
     if len(loc) >= 2 and loc[-2] == "evidence":
         return EVIDENCE_KEYS
     if loc[0] == "analysis":
         return ANALYSIS_KEYS if len(loc) == 1 else COMMENT_KEYS
-    part = framework.part(str(loc[0]))
+    part = framework.study_part(str(loc[0])) if study else framework.part(str(loc[0]))
     if part is None:
         return ()
     if len(loc) == 1:
         return tuple(group.id for group in part.groups)
-    group = framework.group(f"{loc[0]}.{loc[1]}")
+    path = f"{loc[0]}.{loc[1]}"
+    group = framework.study_group(path) if study else framework.group(path)
     if group is None:
         return ()
     if group.kind == "records":
@@ -215,10 +220,11 @@ def _key(key: str) -> str:
 class _Emitter:
     """Writes the data in canonical form, placing each comment where :class:`Attached` says."""
 
-    def __init__(self, framework: Framework, comments: Attached) -> None:
+    def __init__(self, framework: Framework, comments: Attached, *, study: bool = False) -> None:
         self.framework = framework
+        self.study = study
         self.comments = comments
-        self.parts = {part.id for part in framework.parts}
+        self.parts = {part.id for part in (framework.study_parts if study else framework.parts)}
         self.lines: list[str] = []
         self.open_block: int | None = None  # content column of a block scalar just written
 
@@ -247,7 +253,7 @@ class _Emitter:
         self._comments([(0, text) for text in self.comments.eol.get(loc, [])[1:]], indent)
 
     def _mapping(self, data: dict[str, Any], loc: Loc, indent: int, dash: str | None) -> None:
-        keys = _ordered(list(data), key_order(self.framework, loc))
+        keys = _ordered(list(data), key_order(self.framework, loc, study=self.study))
         for index, key in enumerate(keys):
             key_loc = (*loc, key)
             if not loc and key in self.parts and self.lines:
@@ -263,7 +269,9 @@ class _Emitter:
             item_loc = (*loc, index)
             dash = " " * indent + "-"
             if isinstance(item, dict) and item:
-                first = _ordered(list(item), key_order(self.framework, item_loc))[0]
+                first = _ordered(list(item), key_order(self.framework, item_loc, study=self.study))[
+                    0
+                ]
                 leading = [
                     *self.comments.leading.get(item_loc, []),
                     *((0, text) for text in self.comments.eol.get(item_loc, [])),
