@@ -12,8 +12,15 @@ from pydantic import BaseModel
 
 from ol_analysis.core.casemodel import CaseModels
 from ol_analysis.core.framework import Framework, Group, load_framework
+from ol_analysis.core.memos import MEMOS_FOLDER, Memos, check_targets, memo_files, read_memos
 from ol_analysis.core.review_checks import check_review
-from ol_analysis.core.sources import SOURCES_FOLDER, QuoteChecker, Sources, load_sources
+from ol_analysis.core.sources import (
+    SOURCES_FOLDER,
+    QuoteChecker,
+    Sources,
+    evidence_items,
+    load_sources,
+)
 from ol_analysis.core.validate import START_HINTS, case_id_of, validate_document
 from ol_analysis.core.values import as_list
 from ol_analysis.core.yamlsource import SourceDocument, read_yaml
@@ -195,6 +202,8 @@ class Study:
     cases of another status."""
     sources: Sources | None = None
     """The documents of ``sources/`` and the quotes located in them (docs/sources.md)."""
+    memos: Memos = field(default_factory=Memos)
+    """The analytic memos of ``memos/`` (docs/memos.md)."""
 
     @property
     def drafts_left_out(self) -> int:
@@ -220,6 +229,7 @@ class StudyCheck:
     files: list[CaseFile] = field(default_factory=list)
     """Every case file checked, valid or not, in the order checked."""
     sources: Sources | None = None
+    memos: Memos = field(default_factory=Memos)
 
     @property
     def ok(self) -> bool:
@@ -256,8 +266,8 @@ RENDERED_SUFFIXES = (".md", ".html", ".json", ".txt", ".csv", ".svg")
 
 
 def study_text_files(framework_path: Path, cases_dir: Path, out_dir: Path) -> list[Path]:
-    """The files a privacy scan reads: the framework, ``study.yaml``, the case files, rendered
-    text outputs."""
+    """The files a privacy scan reads: the framework, ``study.yaml``, the case files, the memos
+    (``memos/``), the source documents (``sources/``), rendered text outputs."""
     if not framework_path.is_file():
         what = "is a folder, not a file" if framework_path.is_dir() else "not found"
         raise UsageError(f"framework file {what}: {display_path(framework_path)}")
@@ -266,12 +276,25 @@ def study_text_files(framework_path: Path, cases_dir: Path, out_dir: Path) -> li
         framework_path,
         *([study_file] if study_file.is_file() else []),
         *case_files(cases_dir),
+        *memo_files(framework_path.parent / MEMOS_FOLDER),
+        *_source_files(framework_path.parent / SOURCES_FOLDER),
     ]
     if out_dir.is_dir():
         files += sorted(
             p for p in out_dir.rglob("*") if p.suffix in RENDERED_SUFFIXES and p.is_file()
         )
     return files
+
+
+def _source_files(folder: Path) -> list[Path]:
+    """The documents (and manifest) of ``sources/``: transcripts hold personal data first."""
+    if not folder.is_dir():
+        return []
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.is_file() and p.suffix.lower() in (".txt", ".md", ".docx", ".yaml", ".yml")
+    )
 
 
 def check_study(
@@ -327,9 +350,54 @@ def check_study(
     diagnostics = sort_unique([*diagnostics, *source_problems, *quotes.finish()])
     if strict:
         diagnostics = sort_unique([*diagnostics, *check_review(framework, cases.values())])
-    return StudyCheck(
-        framework, cases, diagnostics, len(files) + len(study_files), findings, checked, sources
+    memos, memo_problems = _check_memos(
+        framework_path.parent, framework, models, cases, checked, sources
     )
+    return StudyCheck(
+        framework,
+        cases,
+        sort_unique([*diagnostics, *memo_problems]),
+        len(files) + len(study_files),
+        findings,
+        checked,
+        sources,
+        memos,
+    )
+
+
+def _check_memos(
+    folder: Path,
+    framework: Framework,
+    models: CaseModels,
+    cases: dict[str, Case],
+    checked: Sequence[CaseFile],
+    sources: Sources | None = None,
+) -> tuple[Memos, list[Diagnostic]]:
+    """The memos of ``memos/`` beside the framework (when there is one), their targets checked
+    against the valid cases; a case's quotes are read again only when a memo quotes it and the
+    cases were not kept."""
+    memos_dir = folder / MEMOS_FOLDER
+    if not memos_dir.is_dir():
+        return Memos(), []
+    shown = display_path(memos_dir)
+    memos, problems = read_memos(memos_dir, shown)
+    valid = {f.case_id: f.path for f in checked if f.case_id is not None and f.errors == 0}
+
+    def evidence(case_id: str) -> list[str] | None:
+        case = cases.get(case_id)
+        model = case.model if case is not None else None
+        if model is None and case_id in valid:
+            model = _check_one(models, Path(valid[case_id]), valid[case_id], {})[1]
+        if model is None:
+            return None
+        return [
+            str(item.quote)
+            for _loc, item, _codes in evidence_items(framework, model)
+            if getattr(item, "quote", None)
+        ]
+
+    problems += check_targets(memos, framework, valid, evidence, sources)
+    return memos, problems
 
 
 def _study_hint(diagnostic: Diagnostic) -> Diagnostic:
@@ -494,4 +562,5 @@ def load_study(
         check.findings,
         left_out=left_out,
         sources=check.sources,
+        memos=check.memos,
     )
