@@ -115,3 +115,36 @@ def test_a_broken_log_stops_the_build_with_its_place(study: Path) -> None:
         "adjudication-unknown-unit",
     )
     assert problem.hint == "did you mean 'profile.sex'?"
+
+
+@pytest.mark.parametrize(
+    ("lang", "name", "heading"),
+    [
+        ("nl", "bijlage-3-overeenstemming.md", "Bijlage III Overeenstemming"),
+        ("en", "appendix-3-agreement.md", "Appendix III Agreement"),
+    ],
+)
+def test_the_methods_appendix_states_each_round(
+    study: Path, lang: str, name: str, heading: str
+) -> None:
+    """The Markdown chapters (and so the DOCX) carry the rounds too, as their last appendix."""
+    build_report(
+        ol_analysis.load_study(study), study / "no-log", lang=lang, formats=("md",), use_cache=False
+    )
+    assert not (study / "no-log" / "md" / name).exists()
+    (study / "adjudication.yaml").write_text(LOG, encoding="utf-8")
+    build_report(
+        ol_analysis.load_study(study), study / "build", lang=lang, formats=("md",), use_cache=False
+    )
+    text = (study / "build" / "md" / name).read_text(encoding="utf-8")
+    assert text.startswith(f"# {heading}")
+    rows = [
+        line for line in text.splitlines() if line.startswith("| 1 |") or line.startswith("| 2 |")
+    ]
+    first = [cell.strip() for cell in rows[0].strip("|").split("|")]
+    assert first[2:] == (
+        ["team-a, team-b", "1870", "94,1%" if lang == "nl" else "94.1%"]
+        + (["0,81", "[0,77; 0,85]"] if lang == "nl" else ["0.81", "[0.77; 0.85]"])
+        + ["3", "2", "1", "1"]
+    )
+    assert rows[1].split("|")[2].strip() == "2026-11-05"
