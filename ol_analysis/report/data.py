@@ -267,6 +267,31 @@ class ReportData:
             for a, b, d in edges[:limit]
         ]
 
+    def memo(self, memo_id: str) -> Any:
+        """A memo of ``memos/`` by its id (the file name without ``.md``): ``.title``,
+        ``.author``, ``.date``, ``.text`` (Markdown), ``.targets`` (docs/memos.md)."""
+        memos = getattr(self.study, "memos", None)
+        found = memos.get(memo_id) if memos is not None else None
+        if found is None:
+            known = [m.id for m in memos] if memos is not None else []
+            raise ReportLookupError("a memo of the study", memo_id, known)
+        return found
+
+    def memos(self, target: str = "") -> tuple[Any, ...]:
+        """The memos attached to a target, in id order: ``"case:c03"``, ``"code:PATH"``,
+        ``"part:ID"``, ``"quote:c03"`` (quotes of a case), ``"study"``; every memo without one."""
+        memos = getattr(self.study, "memos", None)
+        if memos is None:
+            return ()
+        if not target:
+            return tuple(memos)
+        kind = target.partition(":")[0]
+        if kind not in ("case", "code", "part", "quote", "study"):
+            raise ReportLookupError(
+                "a memo target (case:ID, code:PATH, part:ID, quote:CASE, study)", target, ()
+            )
+        return tuple(memos.attached_to(target))
+
     @property
     def stats_order(self) -> tuple[str, ...]:
         """Case ids in id order (the order of ``stats --json``)."""

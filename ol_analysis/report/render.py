@@ -43,6 +43,7 @@ from ol_analysis.diagnostics import Diagnostic
 from ol_analysis.errors import StudyError, UsageError
 from ol_analysis.report import filters as f
 from ol_analysis.report.data import ReportData, ReportLookupError
+from ol_analysis.report.memos import case_memos, index_memos, source_memos
 from ol_analysis.report.sources import (
     SourceLinks,
     code_anchor,
@@ -411,7 +412,9 @@ def render_html_pages(
         context = _context(ctx, output, f"{root}../")
         return render_template(env, template, nav=nav, root=root, footer=footer, **context, **extra)
 
-    yield "index.html", page("html/index.html", "", chapters=chapters)
+    memos, framework, lang = ctx.data.study.memos, ctx.data.framework, ctx.data.lang
+    index = index_memos(memos, framework, lang, markdown_to_html)
+    yield "index.html", page("html/index.html", "", chapters=chapters, memos=index)
     for chapter in chapters:
         yield (
             f"{chapter.slug}.html",
@@ -420,7 +423,8 @@ def render_html_pages(
     yield "matrices.html", page("html/matrices.html", "")
     shared = repr((nav, footer_md))
     for case_id in ctx.data.order:
-        if reuse is not None and reuse(case_id, shared):
+        notes = case_memos(memos, case_id, framework, lang, markdown_to_html)
+        if reuse is not None and reuse(case_id, shared + repr(notes)):
             continue
         yield (
             f"cases/{case_id}.html",
@@ -429,6 +433,7 @@ def render_html_pages(
                 "../",
                 case=ctx.data.case(case_id),
                 network=ctx.data.networks[case_id],
+                memos=notes,
                 quotes=[]
                 if ctx.source_links is None
                 else ctx.source_links.case_quotes(ctx.data.study, case_id, "../"),
@@ -437,7 +442,12 @@ def render_html_pages(
     if ctx.source_links is not None:
         sources = ctx.source_links.sources
         for name, extra in source_pages(sources):
-            yield name, page("html/source.html", "../", code_anchor=code_anchor, **extra)
+            doc_id = name.rsplit("/", 1)[-1].removesuffix(".html")
+            notes = source_memos(memos, sources, doc_id, framework, lang, markdown_to_html)
+            yield (
+                name,
+                page("html/source.html", "../", code_anchor=code_anchor, memos=notes, **extra),
+            )
         yield (
             "sources/index.html",
             page(
