@@ -204,3 +204,17 @@ def test_a_revision_folder_is_read_as_a_working_folder_is(run_cli: Any, repo: Pa
     groups = json.loads(result.stdout)
     assert groups and all(g["only_left"] == [] and g["only_right"] == [] for g in groups)
     assert {g["units"] for g in groups if g["group"] == "profile.team"} == {2}
+
+
+def test_an_invalid_draft_does_not_block_a_rename(run_cli: Any, repo: Path) -> None:
+    """The codebook can change while a case is half coded: the draft is rewritten with the
+    others, its own problems stay warnings."""
+    assert run_cli(["new", "m03", "--title", "Half af"], cwd=repo).exit_code == 0
+    draft = repo / "cases" / "m03.yaml"
+    text = draft.read_text(encoding="utf-8")
+    draft.write_text(text.replace("  outcomes: []", "  outcomes: [stability]", 1), "utf-8")
+    result = run_cli(["rename-code", "course.outcomes.stability", "steady"], cwd=repo)
+    assert result.exit_code == 0, result.stderr
+    assert "cases/m03.yaml:" in result.stdout  # the draft's coding is renamed too
+    assert "outcomes: [steady]" in draft.read_text(encoding="utf-8")
+    assert run_cli(["validate"], cwd=repo).exit_code == 0

@@ -39,7 +39,7 @@ from ol_analysis.core.framework import (
     RecordField,
     framework_from_document,
 )
-from ol_analysis.core.study import check_study
+from ol_analysis.core.study import check_study, work_status
 from ol_analysis.core.validate import validate_document
 from ol_analysis.core.yamlsource import SourceDocument, parse_text, resolve_plain_scalar
 from ol_analysis.diagnostics import Diagnostic, did_you_mean, has_errors, sort_unique
@@ -406,8 +406,8 @@ def _validate_after(
         raw = new_texts[path] if path in new_texts else path.read_bytes().decode("utf-8")
         case_doc, found = parse_text(str(path), raw.removeprefix("\ufeff"))
         problems += found
-        if case_doc is not None:
-            problems += validate_document(case_doc, models, path)[1]
+        if case_doc is not None and work_status(case_doc.data) != "draft":
+            problems += validate_document(case_doc, models, path)[1]  # a draft may be unfinished
     if has_errors(problems):
         raise MigrationRefused(sort_unique(d for d in problems if d.is_error))
 
