@@ -28,6 +28,7 @@ from ol_analysis.cli.common import (
     wants_json,
 )
 from ol_analysis.cli.output import agreement_tables, open_item, open_table, print_diagnostics
+from ol_analysis.diagnostics import has_errors
 from ol_analysis.errors import StudyError, UsageError
 
 _SIGN = {"added": ("+", "green"), "removed": ("-", "red"), "changed": ("~", "yellow")}
@@ -68,7 +69,7 @@ def fmt(
     print_diagnostics(err, run.diagnostics)
     for path in run.changed:
         err.print(f"would reformat {path}" if check else f"reformatted {path}", markup=False)
-    raise typer.Exit(1 if run.diagnostics or (check and run.changed) else 0)
+    raise typer.Exit(1 if has_errors(run.diagnostics) or (check and run.changed) else 0)
 
 
 def _version(spec: str) -> tuple[str, str]:

@@ -23,13 +23,13 @@ quotes, wrapped at spaces near :data:`WIDTH`; a text ending in one line break as
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from ol_analysis.core.casemodel import CaseModels
 from ol_analysis.core.framework import load_framework
-from ol_analysis.core.study import STUDY_FILE
+from ol_analysis.core.study import STUDY_FILE, work_status
 from ol_analysis.core.validate import validate_document
 from ol_analysis.core.yamlsource import (
     MAX_FILE_BYTES,
@@ -39,7 +39,7 @@ from ol_analysis.core.yamlsource import (
     parse_text,
     read_yaml,
 )
-from ol_analysis.diagnostics import Diagnostic, has_errors, sort_unique
+from ol_analysis.diagnostics import Diagnostic, Severity, has_errors, sort_unique
 from ol_analysis.feedback.fmt.comments import attach_comments, comment_texts
 from ol_analysis.feedback.fmt.emit import format_data
 from ol_analysis.safe_write import write_text_atomic
@@ -92,6 +92,11 @@ def _format_document(
 ) -> FormatResult:
     _model, invalid = validate_document(doc, models, file_path)
     problems = [*problems, *invalid]
+    if has_errors(problems) and work_status(doc.data) == "draft":
+        # an unfinished case is left as it is, its problems shown as warnings: a draft blocks
+        # neither the pre-commit hook nor the others' files
+        warnings = [replace(d, severity=Severity.WARNING) for d in problems]
+        return FormatResult(doc.path, text, None, warnings)
     if has_errors(problems):
         return FormatResult(doc.path, text, None, problems)
     source = text.replace("\r\n", "\n").replace("\r", "\n")
