@@ -47,6 +47,7 @@ from ol_analysis.interop.refi.documents import (
     document_element,
     exported_documents,
 )
+from ol_analysis.interop.refi.memos import add_memo_notes, memo_authors
 from ol_analysis.interop.refi.text import RefiNote, case_notes, case_text, guid
 
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
@@ -217,6 +218,7 @@ def _users(study: Study) -> list[str]:
     for case in study:
         names.update(_analysts(case))
         names.update(c.author for c in getattr(case.analysis, "comments", None) or [])
+    names.update(memo_authors(study))
     return sorted(names)
 
 
@@ -320,6 +322,7 @@ def build_project(study: Study, lang: str = "nl") -> tuple[bytes, dict[str, byte
         ET.SubElement(root, "Description").text = " ".join(info.description.split())
     for note in project_notes:
         ET.SubElement(root, "NoteRef", {"targetGUID": note.guid})
+    add_memo_notes(root, study, _user_guid)
     return _serialise(root), files
 
 

@@ -66,6 +66,7 @@ from ol_analysis.interop.refi.codebook import (
 from ol_analysis.interop.refi.documents import document_guid
 from ol_analysis.interop.refi.export import CodeNode, codebook_tree, variable_groups, variable_text
 from ol_analysis.interop.refi.losses import LossReport
+from ol_analysis.interop.refi.memos import imported_memos, is_carried_memo
 from ol_analysis.interop.refi.merge import CaseChanges, merge_case
 from ol_analysis.interop.refi.offsets import (
     STANDARD,
@@ -634,7 +635,7 @@ def _extras(project: Project, study: Study, losses: LossReport) -> None:
     root = project.root
     notes = expected_note_guids(study, study.framework)
     for element, name, _text in project.notes:
-        if _guid(element, "guid") not in notes and not name.startswith(PREFIX):
+        if _guid(element, "guid") not in notes and not _ours(element, name, _text):
             losses.add(element, f"note '{name}' is not brought back (the study has no memos)")
     known_sources = {guid(f"source:{case_id}") for case_id in study.cases}
     manifest = next((t for _e, n, t in project.notes if n == PREFIX + MANIFEST_FILE), None)
@@ -658,6 +659,11 @@ def _extras(project: Project, study: Study, losses: LossReport) -> None:
     _containers(root, losses)
 
 
+def _ours(element: Element, name: str, text: str) -> bool:
+    """A note an export of ol-analysis writes for a file: a carrier, or a memo."""
+    return name.startswith(PREFIX) or is_carried_memo(element, text)
+
+
 def _containers(root: Element, losses: LossReport) -> None:
     for name, what in (("Sets", "sets"), ("Graphs", "graphs"), ("Links", "links")):
         element = root.find(_q(root, name))
@@ -670,7 +676,7 @@ def _rebuild_losses(project: Project, losses: LossReport) -> None:
     assert project.root is not None
     root = project.root
     for element, name, _text in project.notes:
-        if not name.startswith(PREFIX):
+        if not _ours(element, name, _text):
             losses.add(element, f"note '{name}' is not brought back (the study has no memos)")
     used = {g for case in project.cases for g in [*case.source_guids, *case.docs] if g}
     for source_guid, (element, _coded) in project.sources.items():
@@ -927,6 +933,7 @@ def import_project(
                 project, dict(zip([c.name for c in project.cases], cases, strict=True))
             )
         )
+    files.update(imported_memos(project.notes))
     if losses and not accept_losses:
         raise StudyError(losses.sorted())
     target = out / FRAMEWORK_FILE
