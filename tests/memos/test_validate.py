@@ -134,7 +134,7 @@ def test_a_quote_of_a_missing_transcript_is_not_checked(study: Path, diagnostics
         "missing.md",
         GOOD_FRONT + "target: {quote: {doc: p01-interview, text: anything}}\n---\nText.\n",
     )
-    code, found = diagnostics(study)
+    _code, found = diagnostics(study)
     assert "unknown-target" not in {d["rule"] for d in found}
 
 
