@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from ol_analysis.core.framework import Framework
-from ol_analysis.core.sources import Sources
+from ol_analysis.core.sources import Sources, normalise
 from ol_analysis.core.sources.text import normalise_newlines, split_front_matter
 from ol_analysis.core.yamlsource import Loc, SourceDocument, parse_text, source_text
 from ol_analysis.diagnostics import Diagnostic, did_you_mean
@@ -370,13 +370,10 @@ EvidenceQuotes = Callable[[str], Sequence[str] | None]
 """The evidence quotes of a valid case by its id (None when the study has no such case)."""
 
 
-_MARKS = str.maketrans("‘’“”–—", "''\"\"--")
-
-
-def _squash(text: str) -> str:
-    """Words compared without regard to spacing, case and the shape of quote marks."""
-    text = text.translate(_MARKS)
-    return " ".join(text.split()).casefold()
+def squash(text: str) -> str:
+    """Words compared as the quote matcher compares them (spacing, quote marks, dashes and
+    hyphenation at line ends normalised), without regard to case."""
+    return normalise(text).text.casefold()
 
 
 def code_targets(framework: Framework) -> list[str]:
@@ -456,7 +453,7 @@ def _closest(words: str, quotes: Sequence[str]) -> str | None:
     if not quotes:
         return None
     best = max(
-        quotes, key=lambda q: difflib.SequenceMatcher(None, _squash(words), _squash(q)).ratio()
+        quotes, key=lambda q: difflib.SequenceMatcher(None, squash(words), squash(q)).ratio()
     )
     return best if len(best) <= 90 else best[:87] + "…"
 
@@ -468,8 +465,8 @@ def _case_quote_problem(
     if case not in cases:
         return _unknown(case, cases, "case")
     quotes = evidence(case) or ()
-    words = _squash(target.text or "")
-    if any(words in _squash(q) for q in quotes):
+    words = squash(target.text or "")
+    if any(words in squash(q) for q in quotes):
         return None
     closest = _closest(target.text or "", quotes)
     hint = f'the closest quote of {case} is "{closest}"' if closest else f"{case} has no quotes"
@@ -484,8 +481,8 @@ def _doc_quote_problem(target: MemoTarget, sources: Sources | None) -> tuple[str
     if not sources.documents[doc_id].present:
         return None  # the transcript is not here: nothing to check the words against
     located = [q.quote for q in sources.quotes_in(doc_id)]
-    words = _squash(target.text or "")
-    if any(words in _squash(q) for q in located):
+    words = squash(target.text or "")
+    if any(words in squash(q) for q in located):
         return None
     closest = _closest(target.text or "", located)
     hint = (

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from ol_analysis.core.framework import Framework
-from ol_analysis.core.memos import Memo, Memos, MemoTarget
+from ol_analysis.core.memos import Memo, Memos, MemoTarget, squash
 from ol_analysis.core.sources import Sources
 
 ToHtml = Callable[[str], Markup]
@@ -96,14 +96,14 @@ def source_memos(
 ) -> list[MemoView]:
     """The memos of a source page: attached to a quote of this document, named by the
     document or by a case whose quote is located in it."""
-    located = [(q.case_id, " ".join(q.quote.split()).casefold()) for q in sources.quotes_in(doc_id)]
+    located = [(q.case_id, squash(q.quote)) for q in sources.quotes_in(doc_id)]
 
     def here(target: MemoTarget) -> bool:
         if target.kind != "quote":
             return False
         if target.doc is not None:
             return target.doc == doc_id
-        words = " ".join((target.text or "").split()).casefold()
+        words = squash(target.text or "")
         return any(case == target.case and words in quote for case, quote in located)
 
     chosen = [m for m in memos if any(here(t) for t in m.targets)]

@@ -22,7 +22,7 @@ import json
 from collections.abc import Callable, Iterable
 from xml.etree import ElementTree as ET
 
-from ol_analysis.core.memos import MEMOS_FOLDER, Memo, MemoTarget, parse_memo
+from ol_analysis.core.memos import MEMOS_FOLDER, Memo, MemoTarget, parse_memo, squash
 from ol_analysis.core.study import Study
 from ol_analysis.interop.refi.documents import document_guid
 from ol_analysis.interop.refi.text import guid
@@ -101,10 +101,6 @@ def _add_ref(element: ET.Element, note_guid: str, before: Iterable[str] = ()) ->
     element.insert(index, ET.Element("NoteRef", {"targetGUID": note_guid}))
 
 
-def _squash(text: str) -> str:
-    return " ".join(text.split()).casefold()
-
-
 def _attachments(root: ET.Element, study: Study, target: MemoTarget) -> list[ET.Element]:
     """The elements of the project that a target attaches a note to."""
     if target.kind in ("code", "part"):
@@ -127,13 +123,13 @@ def _attachments(root: ET.Element, study: Study, target: MemoTarget) -> list[ET.
         owners += [sources.get(document_guid(doc)) for doc in sorted(docs)]
     else:
         owners.append(sources.get(document_guid(target.doc or "")))
-    words = _squash(target.text or "")
+    words = squash(target.text or "")
     return [
         selection
         for owner in owners
         if owner is not None
         for selection in owner.findall("PlainTextSelection")
-        if words and words in _squash(selection.get("name") or "")
+        if words and words in squash(selection.get("name") or "")
     ]
 
 
