@@ -352,7 +352,7 @@ def test_a_foreign_project_needs_accept_losses(tmp_path: Path, run_cli: Any) -> 
     losses = [line for line in refused.stderr.splitlines() if "error[refi-loss]" in line]
     messages = [line.split("error[refi-loss]: ")[1] for line in losses]
     assert messages == [
-        "note 'Memo' is not brought back (the study has no memos)",
+        "note 'Memo' is not brought back (not a memo of an ol-analysis export)",
         "1 sets not brought back (the study has none)",
     ]
     accepted = run_cli(["import", "refi", str(qdpx), "--out", str(out), "--accept-losses"])

@@ -636,7 +636,10 @@ def _extras(project: Project, study: Study, losses: LossReport) -> None:
     notes = expected_note_guids(study, study.framework)
     for element, name, _text in project.notes:
         if _guid(element, "guid") not in notes and not _ours(element, name, _text):
-            losses.add(element, f"note '{name}' is not brought back (the study has no memos)")
+            losses.add(
+                element,
+                f"note '{name}' is not brought back (not a memo of an ol-analysis export)",
+            )
     known_sources = {guid(f"source:{case_id}") for case_id in study.cases}
     manifest = next((t for _e, n, t in project.notes if n == PREFIX + MANIFEST_FILE), None)
     known_sources |= {document_guid(d) for d in _manifest_files(manifest or "")}
@@ -677,7 +680,10 @@ def _rebuild_losses(project: Project, losses: LossReport) -> None:
     root = project.root
     for element, name, _text in project.notes:
         if not _ours(element, name, _text):
-            losses.add(element, f"note '{name}' is not brought back (the study has no memos)")
+            losses.add(
+                element,
+                f"note '{name}' is not brought back (not a memo of an ol-analysis export)",
+            )
     used = {g for case in project.cases for g in [*case.source_guids, *case.docs] if g}
     for source_guid, (element, _coded) in project.sources.items():
         kind, name = element.tag.rpartition("}")[2], element.get("name", "")
