@@ -1,7 +1,7 @@
 """``ol-analysis serve``: the HTML report on localhost, rebuilt and reloaded while you edit.
 
-A watcher thread polls the modification times of the framework, the case files and the
-templates (every half second: no dependency, and the folders are small); on a change it
+A watcher thread polls the modification times of the framework, the case files, the
+templates and the memos (every half second: no dependency, and the folders are small); on a change it
 rebuilds. Pages are served from the output folder by the standard library's HTTP server, bound
 to 127.0.0.1 only. Every HTML page gets a small script injected on the way out (the files on disk
 stay as ``build`` wrote them) that polls ``/__version`` and reloads when the build changes. When
@@ -275,6 +275,7 @@ def study_server(
     """A server for a study folder: each (re)build loads the study and runs ``build`` for what
     the browser shows (HTML and its figures; no DOCX), with the figure cache of ``out``.
     ``statuses`` and ``include_drafts`` choose the cases counted, as for ``load_study``."""
+    from ol_analysis.core.memos import MEMOS_FOLDER
     from ol_analysis.core.study import load_study
     from ol_analysis.report.build import build_report, study_provenance
 
@@ -296,5 +297,5 @@ def study_server(
             formats=SERVED_FORMATS,
         )
 
-    watched = [framework, cases, templates]
+    watched = [framework, cases, templates, framework.parent / MEMOS_FOLDER]
     return ReportServer(build, watched, out, port=port, interval=interval, log=log)

@@ -111,3 +111,22 @@ def test_an_unknown_memo_in_a_template_is_a_located_diagnostic(
     assert result.exit_code == 1
     assert "9-memos.md.j2:3:1: error[template-unknown-path]" in result.stderr
     assert words in result.stderr
+
+
+def test_serve_rebuilds_when_a_memo_changes(study: Path) -> None:
+    from ol_analysis.report.serve import study_server
+
+    server = study_server(
+        study / "framework.yaml",
+        study / "cases",
+        study / "templates",
+        study / "build",
+        port=0,
+        interval=60,
+    )
+    assert server.rebuild().error is None
+    assert server.check() is False
+    memo = study / "memos" / "p02-thuisdetox.md"
+    memo.write_text(memo.read_text(encoding="utf-8").replace("keerpunt", "omslagpunt"), "utf-8")
+    assert server.check() is True
+    assert "De thuisdetox als omslagpunt" in page(study / "build" / "html", "cases/p02.html")
