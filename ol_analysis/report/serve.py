@@ -1,12 +1,12 @@
 """``ol-analysis serve``: the HTML report on localhost, rebuilt and reloaded while you edit.
 
-A watcher thread polls the modification times of the framework, the case files, the
-templates and the memos (every half second: no dependency, and the folders are small); on a change it
-rebuilds. Pages are served from the output folder by the standard library's HTTP server, bound
-to 127.0.0.1 only. Every HTML page gets a small script injected on the way out (the files on disk
-stay as ``build`` wrote them) that polls ``/__version`` and reloads when the build changes. When
-a build fails — a broken case file, a template error — every page shows the diagnostics instead,
-and the server keeps running until the file is fixed.
+A watcher thread polls the modification times of the framework, the case files, the templates and
+the memos (every half second: no dependency, and the folders are small); on a change it rebuilds.
+Pages are served from the output folder by the standard library's HTTP server, bound to 127.0.0.1
+only. Every HTML page gets a small script injected on the way out (the files on disk stay as
+``build`` wrote them) that polls ``/__version`` and reloads when the build changes. When a build
+fails — a broken case file, a template error — every page shows the diagnostics instead, and the
+server keeps running until the file is fixed.
 """
 
 from __future__ import annotations
