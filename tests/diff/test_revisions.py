@@ -191,7 +191,13 @@ def test_agree_finds_a_real_difference_across_a_rename(run_cli: Any, study: Path
     assert result.exit_code == 0, result.stderr
     outcomes = next(g for g in json.loads(result.stdout) if g["group"] == "course.outcomes")
     assert outcomes["disagreements"] == [
-        {"case": "m01", "code": "course.outcomes.setback", "left": True, "right": False}
+        {
+            "case": "m01",
+            "code": "course.outcomes.setback",
+            "left": True,
+            "right": False,
+            "values": [True, False],
+        }
     ]
 
 

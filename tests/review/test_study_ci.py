@@ -38,7 +38,7 @@ def test_hooks_manifest() -> None:
     )
     assert doc is not None and not problems
     hooks = {hook["id"]: hook for hook in doc.data}
-    assert set(hooks) == {"ol-analysis-validate", "ol-analysis-fmt-check"}
+    assert set(hooks) == {"ol-analysis-validate", "ol-analysis-fmt-check", "ol-analysis-privacy"}
     for hook in hooks.values():
         assert hook["language"] == "python"
         assert hook["entry"].split()[0] == "ol-analysis"
@@ -46,6 +46,9 @@ def test_hooks_manifest() -> None:
     assert re.search(hooks["ol-analysis-validate"]["files"], "cases/c04.yaml")
     assert re.search(hooks["ol-analysis-validate"]["files"], "framework.yaml")
     assert not re.search(hooks["ol-analysis-fmt-check"]["files"], "framework.yaml")
+    assert re.search(hooks["ol-analysis-fmt-check"]["files"], "study.yaml")
+    assert hooks["ol-analysis-privacy"]["pass_filenames"] is False
+    assert re.search(hooks["ol-analysis-privacy"]["files"], "cases/c04.yaml")
 
 
 def test_workflow_example_runs_real_commands(run_cli) -> None:  # type: ignore[no-untyped-def]
@@ -53,13 +56,17 @@ def test_workflow_example_runs_real_commands(run_cli) -> None:  # type: ignore[n
     doc, problems = parse_text("study.yml", workflow_text)
     assert doc is not None and not problems
     runs = [step["run"] for step in doc.data["jobs"]["check"]["steps"] if "run" in step]
-    used = [shlex.split(run) for run in runs if run.startswith("ol-analysis ")]
-    assert [words[1] for words in used] == ["validate", "fmt", "agree"]
+    lines = [line.strip() for run in runs for line in run.splitlines()]
+    used = [shlex.split(line) for line in lines if line.startswith("ol-analysis ")]
+    assert [words[1] for words in used] == [
+        "validate", "fmt", "build", "export", "export", "export", "privacy", "agree",
+    ]  # fmt: skip
     known = _commands()
     for words in used:
         if words[1] not in known:
             continue  # a command another part of the toolkit adds
-        help_text = run_cli([words[1], "--help"]).stdout
+        command = words[1:3] if words[1] in ("export", "import") else words[1:2]
+        help_text = run_cli([*command, "--help"]).stdout
         for option in (w for w in words[2:] if w.startswith("--")):
             assert option in help_text, (words[1], option)
 
