@@ -30,7 +30,7 @@ import datetime as dt
 import difflib
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -90,6 +90,8 @@ class Memo:
     date: str | None = None
     first_line: int = 1
     """The file's line where ``text`` starts (after the front matter)."""
+    front: str = field(default="", compare=False, repr=False)
+    """The front matter as written (for diagnostics at its lines)."""
 
     def attached_to(self, key: str) -> bool:
         return any(t.key == key for t in self.targets)
@@ -208,6 +210,7 @@ def parse_memo(memo_id: str, shown: str, text: str) -> tuple[Memo | None, list[D
         ]
     checker = _FrontMatter(doc)
     memo = checker.memo(memo_id, body, first_line)
+    memo = replace(memo, front=front) if memo is not None else None
     if not body.strip():
         checker.problems.append(
             Diagnostic(
@@ -412,10 +415,8 @@ def check_targets(
 
 
 def _front_document(memo: Memo) -> SourceDocument:
-    """The memo's front matter again, with positions (targets are rarely wrong)."""
-    text = normalise_newlines(Path(memo.path).read_text(encoding="utf-8"))
-    front, _body, _line = split_front_matter(text)
-    doc, _problems = parse_text(memo.path, "\n" + (front or ""))
+    """The memo's front matter parsed again, with positions (targets are rarely wrong)."""
+    doc, _problems = parse_text(memo.path, "\n" + memo.front)
     return doc if doc is not None else SourceDocument(memo.path, {}, "")
 
 

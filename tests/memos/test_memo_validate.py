@@ -3,17 +3,21 @@ a hint; an unknown target gets a did-you-mean."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from ol_analysis.core.memos import parse_memo, read_memos
+from ol_analysis.core.memos import Memos, check_targets, parse_memo, read_memos
 from ol_analysis.core.study import load_study
 
 Run = Callable[[Path], tuple[int, list[dict[str, Any]]]]
 
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "transcripts-study"
 GOOD_FRONT = "---\ntitle: A memo\nauthor: analyst-c\ndate: 2024-06-01\n"
 
 
@@ -159,3 +163,39 @@ def test_front_matter_lines_are_the_file_lines() -> None:
     memo, problems = parse_memo("m", "memos/m.md", "---\ntitle: T\ntarget: study\n---\nA\nB\n")
     assert problems == [] and memo is not None
     assert (memo.first_line, memo.text) == (5, "A\nB")
+
+
+_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.text(max_size=12),
+    st.lists(st.text(max_size=6), max_size=3),
+    st.dictionaries(st.sampled_from(["case", "doc", "text", "code", "x"]), st.text(max_size=8)),
+)
+_TARGETS = st.one_of(
+    _VALUES,
+    st.dictionaries(
+        st.sampled_from(["case", "code", "part", "quote", "study", "kaas"]), _VALUES, max_size=3
+    ),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from(["title", "author", "date", "target", "targets", "extra"]),
+        st.one_of(_VALUES, _TARGETS, st.lists(_TARGETS, max_size=3)),
+        max_size=5,
+    ),
+    st.text(max_size=30),
+)
+def test_any_front_matter_gives_diagnostics_never_a_traceback(
+    front: dict[str, Any], body: str
+) -> None:
+    text = "---\n" + json.dumps(front, ensure_ascii=False) + "\n---\n" + body
+    memo, problems = parse_memo("m", "memos/m.md", text)
+    assert memo is not None or problems
+    if memo is not None:
+        memos = Memos({"m": memo})
+        check_targets(memos, load_study(EXAMPLE).framework, ["p01"], lambda _c: ["x"], None)
