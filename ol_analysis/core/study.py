@@ -323,10 +323,12 @@ def check_study(
     except FrameworkError as error:
         return StudyCheck(None, {}, sort_unique(error.diagnostics))
     study_path = study_file if study_file is not None else framework_path.parent / STUDY_FILE
+    others: list[Path] = []  # case files not checked, for the targets of memos
     if files is None:
         files = case_files(cases_dir)
         study_files = [study_path] if study_path.is_file() else []
     else:
+        others = case_files(cases_dir) if cases_dir.is_dir() else []
         study_files = [f for f in files if _is_study_file(f, study_path, cases_dir)]
         files = [f for f in files if f not in study_files]
     models = CaseModels(framework)
@@ -351,7 +353,7 @@ def check_study(
     if strict:
         diagnostics = sort_unique([*diagnostics, *check_review(framework, cases.values())])
     memos, memo_problems = _check_memos(
-        framework_path.parent, framework, models, cases, checked, sources
+        framework_path.parent, framework, models, cases, checked, sources, others
     )
     return StudyCheck(
         framework,
@@ -372,16 +374,19 @@ def _check_memos(
     cases: dict[str, Case],
     checked: Sequence[CaseFile],
     sources: Sources | None = None,
+    others: Sequence[Path] = (),
 ) -> tuple[Memos, list[Diagnostic]]:
     """The memos of ``memos/`` beside the framework (when there is one), their targets checked
-    against the valid cases; a case's quotes are read again only when a memo quotes it and the
-    cases were not kept."""
+    against the valid cases (and the case files of the folder that were not checked); a case's
+    quotes are read again only when a memo quotes it and the cases were not kept."""
     memos_dir = folder / MEMOS_FOLDER
     if not memos_dir.is_dir():
         return Memos(), []
     shown = display_path(memos_dir)
     memos, problems = read_memos(memos_dir, shown)
-    valid = {f.case_id: f.path for f in checked if f.case_id is not None and f.errors == 0}
+    seen = {f.path for f in checked}
+    valid = {p.stem: str(p) for p in others if str(p) not in seen}  # not among those checked
+    valid |= {f.case_id: f.path for f in checked if f.case_id is not None and f.errors == 0}
 
     def evidence(case_id: str) -> list[str] | None:
         case = cases.get(case_id)

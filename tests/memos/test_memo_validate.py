@@ -199,3 +199,11 @@ def test_any_front_matter_gives_diagnostics_never_a_traceback(
     if memo is not None:
         memos = Memos({"m": memo})
         check_targets(memos, load_study(EXAMPLE).framework, ["p01"], lambda _c: ["x"], None)
+
+
+def test_validating_some_case_files_still_knows_every_case(study: Path, run_cli: Any) -> None:
+    result = run_cli(["validate", "cases/p01.yaml"], cwd=study)
+    assert (result.exit_code, result.stderr) == (0, "")  # the memos target p02 and its quote
+    write(study, "p05.md", GOOD_FRONT + "target: {case: p05}\n---\nText.\n")
+    result = run_cli(["validate", "cases/p01.yaml"], cwd=study)
+    assert result.exit_code == 1 and "memos/p05.md:5:16: error[unknown-target]" in result.stderr
