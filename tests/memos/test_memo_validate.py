@@ -207,3 +207,15 @@ def test_validating_some_case_files_still_knows_every_case(study: Path, run_cli:
     write(study, "p05.md", GOOD_FRONT + "target: {case: p05}\n---\nText.\n")
     result = run_cli(["validate", "cases/p01.yaml"], cwd=study)
     assert result.exit_code == 1 and "memos/p05.md:5:16: error[unknown-target]" in result.stderr
+
+
+def test_the_pre_commit_hooks_run_when_a_memo_changes() -> None:
+    import re
+
+    import yaml
+
+    hooks_file = EXAMPLE.parents[1] / ".pre-commit-hooks.yaml"
+    hooks = {h["id"]: h for h in yaml.safe_load(hooks_file.read_text(encoding="utf-8"))}
+    for hook in ("ol-analysis-validate", "ol-analysis-privacy"):
+        assert re.search(hooks[hook]["files"], "memos/p02-thuisdetox.md"), hook
+        assert not re.search(hooks[hook]["files"], "notes/p02.md"), hook
