@@ -29,7 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -103,7 +103,7 @@ class Memos:
 
     memos: dict[str, Memo] = field(default_factory=dict)
 
-    def __iter__(self) -> Any:
+    def __iter__(self) -> Iterator[Memo]:
         return iter(self.memos.values())
 
     def __len__(self) -> int:
