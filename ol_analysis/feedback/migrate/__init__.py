@@ -45,6 +45,7 @@ from ol_analysis.core.yamlsource import SourceDocument, parse_text, resolve_plai
 from ol_analysis.diagnostics import Diagnostic, did_you_mean, has_errors, sort_unique
 from ol_analysis.errors import StudyError, UsageError
 from ol_analysis.feedback.migrate.edit import Edit, Plan, Site, edit_case, edit_framework, frozen
+from ol_analysis.feedback.migrate.memos import memo_changes
 from ol_analysis.feedback.migrate.roundtrip import dump, round_trip_yaml
 
 
@@ -344,6 +345,9 @@ def plan_migration(
     for path in case_paths:
         _rewrite_into(changes, path, lambda data: edit_case(data, plan, record_keys), formatters)
     _validate_after(new_models, case_paths, changes)
+    for path, raw, new_text, edits in memo_changes(framework_path.parent, plan.path_mapping()):
+        found = [Occurrence(e.line, e.column, "target", e.old, e.new) for e in edits]
+        changes.append(FileChange(path, str(path), raw, new_text, found))
     mentions = template_mentions(templates, plan.path_mapping()) if templates else []
     return Migration(summary(plan), changes, mentions)
 
