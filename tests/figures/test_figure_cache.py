@@ -47,14 +47,31 @@ def _keys(study: Path) -> dict[str, str]:
     return figure_keys(gather(ol_analysis.load_study(study), lang="nl"))
 
 
-def test_a_case_change_invalidates_its_network_and_the_cross_case_charts(study_copy: Path) -> None:
-    before = _keys(study_copy)
-    case = study_copy / "cases" / "c04.yaml"
-    case.write_text(case.read_text(encoding="utf-8").replace("title:", "title: X", 1))
-    after = _keys(study_copy)
-    changed = {name for name in before if before[name] != after[name]}
-    assert "network_c01" not in changed  # another case's network is reused
-    assert {"course_patterns", "if_then_matrix"} <= changed  # charts count every case
+def _changed(study: Path, case_id: str, old: str, new: str) -> set[str]:
+    before = _keys(study)
+    case = study / "cases" / f"{case_id}.yaml"
+    text = case.read_text(encoding="utf-8")
+    assert old in text
+    case.write_text(text.replace(old, new, 1), encoding="utf-8")
+    after = _keys(study)
+    return {name for name in before if before[name] != after[name]}
+
+
+def test_an_edit_no_figure_shows_keeps_every_figure(study_copy: Path) -> None:
+    assert _changed(study_copy, "c04", "title:", "title: X") == set()
+
+
+def test_a_coding_change_invalidates_the_charts_that_show_it(study_copy: Path) -> None:
+    changed = _changed(study_copy, "c03", "code: decompensation_recovery", "code: ups_downs_milder")
+    assert changed == {"course_patterns"}  # not the other charts, nor any case's network
+
+
+def test_a_network_change_invalidates_its_network_and_the_partner_chart(
+    study_copy: Path,
+) -> None:
+    changed = _changed(study_copy, "c04", "partner: youth_care", "partner: gp")
+    assert {"network_c04", "partner_network"} <= changed
+    assert "network_c01" not in changed
 
 
 def test_a_framework_change_invalidates_every_figure(study_copy: Path) -> None:

@@ -17,7 +17,12 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ol_analysis.report.figures.cache import FigureCache, graph_fingerprint, study_fingerprint
+from ol_analysis.report.figures.cache import (
+    FigureCache,
+    graph_fingerprint,
+    stable_text,
+    study_fingerprint,
+)
 from ol_analysis.report.figures.networks import draw_case_network, draw_partner_network
 from ol_analysis.report.figures.style import (
     EMPTY,
@@ -206,17 +211,29 @@ def figure_keys(data: ReportData) -> dict[str, str]:
     return _keys(data, [name for name, _d in _drawers(data)])
 
 
+def _chart_input(data: ReportData, name: str) -> Any:
+    """What a cross-case chart shows of the data (its drawer reads nothing else besides the
+    framework and the language), so that an edit the chart does not show keeps it cached."""
+    roles = data.roles
+    if name == "course_patterns":
+        return (roles, data.group(roles.course_pattern or ""))
+    if name == "key_moments":
+        return (roles, data.record_group(roles.timeline or "").pair(*MOMENT_FIELDS))
+    if name == "if_then_matrix":
+        return (roles, data.status_matrix(roles.if_then or ""))
+    return (roles, data.order, data.partners)
+
+
 def _keys(data: ReportData, names: list[str]) -> dict[str, str]:
     base = study_fingerprint(data.framework, (), data.lang)
-    every_case = study_fingerprint(data.framework, data.study or (), data.lang)
     keys = {}
     for name in names:
         case_id = name.removeprefix("network_")
         if name.startswith("network_"):
             own = graph_fingerprint(data.networks[case_id].graph)
-            keys[name] = FigureCache.key(name, base, own)
         else:
-            keys[name] = FigureCache.key(name, every_case)
+            own = stable_text(_chart_input(data, name))
+        keys[name] = FigureCache.key(name, base, own)
     return keys
 
 

@@ -2,16 +2,19 @@
 
 A figure's key is a hash of everything its bytes depend on: the figure's name, the report
 language, the tool's version, the framework (labels, colours, codes) and the figure's own
-input (a case's network graph; for the cross-case charts, every case). A cached figure is the
-exact bytes an uncached build draws, so a cached build and an uncached one are byte-identical;
-an unchanged case's network is never drawn again.
+input (a case's network graph; for a cross-case chart, the part of the report data it shows:
+the counts of a group, a record table, a status matrix, the partner network). A cached figure
+is the exact bytes an uncached build draws, so a cached build and an uncached one are
+byte-identical; an unchanged case's network is never drawn again, and an edit no chart shows
+(a title, a quote) draws no chart again.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,6 +43,24 @@ def graph_fingerprint(graph: Any) -> str:
         for u, v, attrs in graph.edges(data=True)
     )
     return json.dumps([nodes, edges], ensure_ascii=False)
+
+
+def stable_text(value: Any) -> str:
+    """A value the report data holds (dataclasses, mappings, sequences, graphs, scalars) as
+    text that is the same in every process and complete: a graph by its nodes and edges."""
+    if hasattr(value, "nodes") and hasattr(value, "edges") and hasattr(value, "subgraph"):
+        return graph_fingerprint(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = (f.name for f in dataclasses.fields(value) if f.compare)
+        inner = ", ".join(f"{name}={stable_text(getattr(value, name))}" for name in fields)
+        return f"{type(value).__name__}({inner})"
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{k!r}: {stable_text(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(stable_text(v) for v in value) + "]"
+    if isinstance(value, (set, frozenset)):
+        return "{" + ", ".join(sorted(stable_text(v) for v in value)) + "}"
+    return repr(value)
 
 
 def study_fingerprint(framework: Any, cases: Iterable[Any], lang: str) -> str:
