@@ -211,8 +211,11 @@ def import_refi(
         err.print(f"the imported study in {out} does not validate:", markup=False)
         raise fail_with(error) from None
     cases = sum(1 for path in result.written if path.parent.name == "cases")
+    memos = sum(1 for path in result.written if path.parent.name == "memos")
+    what = f"{cases} case file(s)"
+    what = f"framework.yaml, {what} and {memos} memo(s)" if memos else f"framework.yaml and {what}"
     how = "its own files, checked" if result.carried else "rebuilt from the REFI-QDA elements"
-    err.print(f"wrote {out}: framework.yaml and {cases} case file(s) ({how})", markup=False)
+    err.print(f"wrote {out}: {what} ({how})", markup=False)
 
 
 app.add_typer(export_app, name="export")

@@ -84,6 +84,7 @@ def test_import_writes_the_memos_back(study: Path, run_cli: Any, tmp_path: Path)
     out = tmp_path / "imported"
     result = run_cli(["import", "refi", str(qdpx), "--out", str(out)])
     assert result.exit_code == 0, result.stderr  # no loss: the memos come back
+    assert "framework.yaml, 3 case file(s) and 2 memo(s)" in result.stderr
     assert _memo_facts(out / "memos") == _memo_facts(study / "memos")
     assert run_cli(["validate"], cwd=out).exit_code == 0
 
