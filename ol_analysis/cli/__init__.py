@@ -11,7 +11,18 @@ from __future__ import annotations
 from ol_analysis.cli import check, count, feedback, interop, privacy, qca, report, sources
 from ol_analysis.cli.common import app
 
-__all__ = ["app", "check", "count", "feedback", "interop", "main", "privacy", "qca", "report", "sources"]
+__all__ = [
+    "app",
+    "check",
+    "count",
+    "feedback",
+    "interop",
+    "main",
+    "privacy",
+    "qca",
+    "report",
+    "sources",
+]
 
 
 def main() -> None:

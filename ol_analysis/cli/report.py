@@ -60,6 +60,14 @@ def build(
     ] = False,
     status: StatusOpt = None,
     include_drafts: IncludeDraftsOpt = False,
+    include_sources: Annotated[
+        bool,
+        typer.Option(
+            "--include-sources",
+            help="HTML: a page per source document with its coded segments, quotes linked to "
+            "them (sources are confidential: off by default).",
+        ),
+    ] = False,
     k: KOpt = 2,
     reidentification: Annotated[
         Reidentification,
@@ -70,14 +78,6 @@ def build(
             "refuse.",
         ),
     ] = Reidentification.warning,
-    include_sources: Annotated[
-        bool,
-        typer.Option(
-            "--include-sources",
-            help="HTML: a page per source document with its coded segments, quotes linked to "
-            "them (sources are confidential: off by default).",
-        ),
-    ] = False,
 ) -> None:
     """Validate, aggregate and render the report (Markdown, HTML, DOCX, figures) into --out;
     nothing is published when the privacy check of the new build finds personal data."""
@@ -105,8 +105,8 @@ def build(
             protected={"study folder": framework.parent, "cases": cases, "templates": templates},
             formats=[f.strip() for f in formats.split(",") if f.strip()] if formats else None,
             use_cache=not no_cache,
-            check=build_check(study, out_dir, k=k, reidentification=reidentification.value),
             include_sources=include_sources,
+            check=build_check(study, out_dir, k=k, reidentification=reidentification.value),
         )
     made = [f"{len(result.chapters)} chapters in md/"] if result.count("md") else []
     made += [

@@ -142,8 +142,8 @@ def build_report(
     protected: Mapping[str, Path] | None = None,
     formats: Collection[str] | None = None,
     use_cache: bool = True,
-    check: Callable[[Path], Sequence[Diagnostic]] | None = None,
     include_sources: bool = False,
+    check: Callable[[Path], Sequence[Diagnostic]] | None = None,
 ) -> BuildResult:
     """Render a loaded, valid study into ``out_dir``; see the module docstring.
 
@@ -151,12 +151,12 @@ def build_report(
     ``figures``, ``docx``; DOCX needs ``md``). ``protected`` names folders the build must never
     replace (the study folder, the cases, the templates). Figures whose inputs did not change
     since the last build into ``out_dir`` are taken from its cache (``.cache/figures``) unless
-    ``use_cache`` is false; either way the bytes are the same. ``check`` is called with the
+    ``use_cache`` is false; either way the bytes are the same. ``include_sources`` adds a page
+    per source document (``html/sources/``) and links quotes to it; without it no text of a
+    source document beyond the case files' quotes is written. ``check`` is called with the
     staging folder once every output is written, before the swap: an error among its
     diagnostics (a privacy finding, say) raises :class:`StudyError` and leaves the previous
-    build as it was; its warnings are returned in :attr:`BuildResult.warnings`. ``include_sources`` adds a page
-    per source document (``html/sources/``) and links quotes to it; without it no text of a
-    source document beyond the case files' quotes is written.
+    build as it was; its warnings are returned in :attr:`BuildResult.warnings`.
     """
     formats = tuple(DEFAULT_FORMATS if formats is None else formats)
     unknown = sorted(set(formats) - set(FORMATS))
