@@ -162,6 +162,8 @@ def build_report(
     unknown = sorted(set(formats) - set(FORMATS))
     if unknown:
         raise UsageError(f"unknown output format(s): {', '.join(unknown)}")
+    if "docx" in formats and "md" not in formats:
+        raise UsageError("the DOCX is made from the Markdown chapters: ask for both (md,docx)")
     started = time.perf_counter()
     out = Path(out_dir)
     _check_out(out, protected or {})

@@ -306,3 +306,5 @@ def test_build_format_picks_the_outputs(run_cli: Any, study_copy: Path, frozen: 
     assert {"md", "html"} <= built and not {"figures", "docx"} & built
     bad = run_cli(["build", "--format", "md,pdf"], cwd=study_copy)
     assert bad.exit_code == 2 and "unknown output format" in bad.stderr
+    alone = run_cli(["build", "--format", "docx"], cwd=study_copy)  # wrote nothing, said nothing
+    assert alone.exit_code == 2 and "ask for both (md,docx)" in alone.stderr
