@@ -19,6 +19,8 @@ from ol_analysis.cli.common import (
     LangOpt,
     ListStatusOpt,
     OutputFormat,
+    TableFormat,
+    TableFormatOpt,
     app,
     err,
     handle_errors,
@@ -28,7 +30,13 @@ from ol_analysis.cli.common import (
     wants_json,
     wrote,
 )
-from ol_analysis.cli.output import adjudication_line, print_diagnostics, status_table, summary_line
+from ol_analysis.cli.output import (
+    adjudication_line,
+    as_tsv,
+    print_diagnostics,
+    status_table,
+    summary_line,
+)
 from ol_analysis.diagnostics import to_json
 from ol_analysis.errors import UsageError
 
@@ -91,7 +99,7 @@ def validate(
 def status(
     framework: FrameworkOpt = Path("framework.yaml"),
     cases: CasesOpt = Path("cases"),
-    output_format: FormatOpt = OutputFormat.text,
+    output_format: TableFormatOpt = TableFormat.text,
     json_alias: JsonAliasOpt = False,
     status: ListStatusOpt = None,
 ) -> None:
@@ -112,6 +120,8 @@ def status(
         if adjudication is not None:
             data["adjudication"] = adjudication.as_json()
         print_json(data)
+    elif output_format is TableFormat.tsv:
+        typer.echo(as_tsv([status_table(statuses)], fill_down=True), nl=False)
     else:
         out.print(status_table(statuses))
         if adjudication is not None:

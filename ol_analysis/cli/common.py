@@ -142,12 +142,24 @@ class OutputFormat(StrEnum):
     json = "json"
 
 
+class TableFormat(StrEnum):
+    """The output of a command that shows tables: ``tsv`` is for scripts and spreadsheets
+    (tab-separated, one line per row, no box drawing)."""
+
+    text = "text"
+    json = "json"
+    tsv = "tsv"
+
+
 FrameworkOpt = Annotated[Path, typer.Option("--framework", help="The codebook.", show_default=True)]
 CasesOpt = Annotated[Path, typer.Option("--cases", help="Folder of case files.")]
 LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of labels and chapters.")]
 TemplatesOpt = Annotated[Path, typer.Option("--templates", help="The study's own templates.")]
 OutOpt = Annotated[Path, typer.Option("--out", help="Output folder.")]
 FormatOpt = Annotated[OutputFormat, typer.Option("--format", help="text or json.")]
+TableFormatOpt = Annotated[
+    TableFormat, typer.Option("--format", help="text, json, or tsv (tab-separated tables).")
+]
 StatusOpt = Annotated[
     list[str] | None,
     typer.Option(
@@ -177,8 +189,8 @@ JsonAliasOpt = Annotated[
 ]
 
 
-def wants_json(output_format: OutputFormat, json_alias: bool) -> bool:
-    return json_alias or output_format is OutputFormat.json
+def wants_json(output_format: OutputFormat | TableFormat, json_alias: bool) -> bool:
+    return json_alias or output_format.value == "json"
 
 
 def fail_with(error: OlAnalysisError) -> typer.Exit:

@@ -9,14 +9,14 @@ import typer
 
 from ol_analysis.cli.common import (
     CasesOpt,
-    FormatOpt,
     FrameworkOpt,
     IncludeDraftsOpt,
     JsonAliasOpt,
     Lang,
     LangOpt,
-    OutputFormat,
     StatusOpt,
+    TableFormat,
+    TableFormatOpt,
     app,
     handle_errors,
     load,
@@ -24,7 +24,7 @@ from ol_analysis.cli.common import (
     print_json,
     wants_json,
 )
-from ol_analysis.cli.output import matrix_table, stats_tables
+from ol_analysis.cli.output import as_tsv, matrix_table, stats_tables
 
 
 @app.command()
@@ -33,7 +33,7 @@ def stats(
     framework: FrameworkOpt = Path("framework.yaml"),
     cases: CasesOpt = Path("cases"),
     lang: LangOpt = Lang.nl,
-    output_format: FormatOpt = OutputFormat.text,
+    output_format: TableFormatOpt = TableFormat.text,
     json_alias: JsonAliasOpt = False,
     all_codes: Annotated[bool, typer.Option("--all", help="Also list codes no case has.")] = False,
     status: StatusOpt = None,
@@ -46,6 +46,10 @@ def stats(
     result = compute_stats(study)
     if wants_json(output_format, json_alias):
         print_json(result.as_json())
+        return
+    if output_format is TableFormat.tsv:
+        wide = stats_tables(study.framework, result.as_json(), lang.value, all_codes)
+        typer.echo(as_tsv(wide), nl=False)
         return
     tables = stats_tables(study.framework, result.as_json(), lang.value, all_codes, out.width)
     for table in tables:
@@ -70,7 +74,7 @@ def matrix(
         str | None,
         typer.Option("--order-by", metavar="DOTTED.PATH", help="Order cases by a group or code."),
     ] = None,
-    output_format: FormatOpt = OutputFormat.text,
+    output_format: TableFormatOpt = TableFormat.text,
     json_alias: JsonAliasOpt = False,
     status: StatusOpt = None,
     include_drafts: IncludeDraftsOpt = False,
@@ -83,4 +87,8 @@ def matrix(
     if wants_json(output_format, json_alias):
         print_json(result.as_json())
         return
-    out.print(matrix_table(study.framework, result.as_json(), lang.value))
+    table = matrix_table(study.framework, result.as_json(), lang.value)
+    if output_format is TableFormat.tsv:
+        typer.echo(as_tsv([table]), nl=False)
+        return
+    out.print(table)

@@ -20,6 +20,8 @@ from ol_analysis.cli.common import (
     Lang,
     LangOpt,
     OutputFormat,
+    TableFormat,
+    TableFormatOpt,
     app,
     err,
     handle_errors,
@@ -27,7 +29,13 @@ from ol_analysis.cli.common import (
     print_json,
     wants_json,
 )
-from ol_analysis.cli.output import agreement_tables, open_item, open_table, print_diagnostics
+from ol_analysis.cli.output import (
+    agreement_tables,
+    as_tsv,
+    open_item,
+    open_table,
+    print_diagnostics,
+)
 from ol_analysis.diagnostics import has_errors
 from ol_analysis.errors import StudyError, UsageError
 
@@ -234,7 +242,7 @@ def agree(
         AgreeBy,
         typer.Option("--by", help="JSON output per group, per part or per case."),
     ] = AgreeBy.group,
-    output_format: FormatOpt = OutputFormat.text,
+    output_format: TableFormatOpt = TableFormat.text,
     json_alias: JsonAliasOpt = False,
 ) -> None:
     """Agreement among two or more codings: per group, part and case; kappa, alpha with a
@@ -268,6 +276,8 @@ def agree(
         print_json(
             ag.report_json(report) if by is AgreeBy.group else ag.summary_json(report, by.value)
         )
+    elif output_format is TableFormat.tsv:
+        typer.echo(as_tsv(agreement_tables(report)), nl=False)
     else:
         for table in agreement_tables(report):
             out.print(table)

@@ -4,7 +4,7 @@ module turns it into rich renderables."""
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from rich import box
@@ -20,6 +20,30 @@ if TYPE_CHECKING:
     from ol_analysis.feedback.review import SubgroupStatus
 
 _STYLE = {"error": "bold red", "warning": "bold yellow"}
+
+
+def _plain(cell: Any) -> str:
+    text = cell.plain if isinstance(cell, Text) else Text.from_markup(str(cell)).plain
+    return " ".join(text.replace("\t", " ").split())
+
+
+def as_tsv(renderables: Iterable[RenderableType], *, fill_down: bool = False) -> str:
+    """The tables among ``renderables`` as tab-separated text, for scripts and spreadsheets:
+    a header line and one line per row each, a blank line between tables; styles, box
+    drawing and line breaks inside a cell dropped. ``fill_down`` repeats a first column that
+    the terminal table leaves blank under its first row (a subgroup over its cases)."""
+    blocks = []
+    for table in renderables:
+        if not isinstance(table, Table):
+            continue
+        columns = [[_plain(cell) for cell in column.cells] for column in table.columns]
+        if fill_down and columns:
+            for row in range(1, table.row_count):
+                columns[0][row] = columns[0][row] or columns[0][row - 1]
+        rows = [[_plain(column.header) for column in table.columns]]
+        rows += [[cells[row] for cells in columns] for row in range(table.row_count)]
+        blocks.append("\n".join("\t".join(row) for row in rows))
+    return "\n\n".join(blocks) + "\n" if blocks else ""
 
 
 def print_diagnostics(console: Console, diagnostics: Sequence[Diagnostic]) -> None:
