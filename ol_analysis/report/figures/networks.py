@@ -1,4 +1,5 @@
-"""Network pictures: the people around one client, and network partners across the cases.
+"""Network pictures: the people around one client (laid out here, drawn as SVG text by
+:mod:`ol_analysis.report.figures.svg`), and network partners across the cases (matplotlib).
 
 The graphs themselves are gathered in :mod:`ol_analysis.analysis.network` (part of the report
 data); this module only draws them. Node ids and kinds follow that module: ``client``, ``team``,
@@ -8,15 +9,11 @@ data); this module only draws them. Node ids and kinds follow that module: ``cli
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ol_analysis.report.figures.style import (
-    PALETTE,
-    colours_for,
     field_codes,
     new_figure,
-    ui_text,
-    wrap,
 )
 
 if TYPE_CHECKING:
@@ -31,7 +28,7 @@ KIND_STYLE = {"client": ("#332288", "o"), "relative": ("#CC6677", "s"), "partner
 COORDINATED = "#555555"
 
 
-def _ring(nodes: list[str]) -> dict[str, tuple[float, float]]:
+def ring(nodes: list[str]) -> dict[str, tuple[float, float]]:
     """The client in the centre, the others on one circle in the given order.
 
     One ring rather than a force layout: a star drawn this way never has an edge crossing a
@@ -44,27 +41,7 @@ def _ring(nodes: list[str]) -> dict[str, tuple[float, float]]:
     return pos
 
 
-def _outward_labels(
-    axes: Any, pos: dict[str, tuple[float, float]], labels: dict[str, str], fontsize: float
-) -> None:
-    """Labels pushed away from the centre, so they never sit on an edge."""
-    for node, (x, y) in pos.items():
-        ha = "left" if x > 0.3 else "right" if x < -0.3 else "center"
-        va = "bottom" if y > 0.3 else "top" if y < -0.3 else "center"
-        axes.annotate(
-            labels[node],
-            (x, y),
-            xytext=(x * 11, y * 11),
-            textcoords="offset points",
-            ha=ha,
-            va=va,
-            fontsize=fontsize,
-        )
-
-
-def _professional_style(
-    data: ReportData, graph: nx.Graph
-) -> tuple[dict[str, str], str, list[Code]]:
+def professional_style(data: ReportData, graph: nx.Graph) -> tuple[dict[str, str], str, list[Code]]:
     """Label professionals by their first key field, colour them by the second.
 
     For the Optimaal Leven codebook: the discipline, coloured by the mother organisation.
@@ -80,102 +57,6 @@ def _professional_style(
         for node, attrs in graph.nodes(data=True)
     }
     return labels, colour_field, field_codes(data.framework, path, colour_field)
-
-
-def draw_case_network(data: ReportData, case_id: str) -> Figure:
-    """Client in the centre; professionals, relatives and partners on a ring around them.
-
-    Professionals are coloured by organisation; relatives and partners the team coordinates
-    with are joined by a solid dark line, the others by a dashed one.
-    """
-    import networkx as nx
-    from matplotlib.lines import Line2D
-
-    lang = data.lang
-    full = data.networks[case_id].graph
-    coordinated = {
-        v if u == "team" else u for u, v, k in full.edges(data="kind") if k == "coordination"
-    }
-    graph = full.subgraph(n for n in full if n != "team")
-    ring = sorted(
-        (n for n in graph if n != "client"), key=lambda n: KIND_ORDER.get(graph.nodes[n]["kind"], 3)
-    )
-    pos = _ring(ring)
-    labels, colour_field, colour_codes = _professional_style(data, graph)
-    org_colours = colours_for(c.id for c in colour_codes)
-    figure = new_figure(5.0)
-    axes = figure.add_subplot()
-    axes.set_axis_off()
-    edges = list(graph.edges("client"))
-    others = [e for e in edges if graph.nodes[e[1]]["kind"] != "professional"]
-    styles = (
-        ([e for e in edges if e not in others], "#999999", "solid", 1.0),
-        ([e for e in others if e[1] in coordinated], COORDINATED, "solid", 2.0),
-        ([e for e in others if e[1] not in coordinated], "#AAAAAA", "dashed", 1.0),
-    )
-    for edgelist, colour, style, width in styles:
-        nx.draw_networkx_edges(
-            graph, pos, edgelist=edgelist, ax=axes, edge_color=colour, style=style, width=width
-        )
-    for kind, (fill, marker) in (("professional", (PALETTE[-1], "o")), *KIND_STYLE.items()):
-        nodes = [n for n, k in graph.nodes(data="kind") if k == kind]
-        fills = [org_colours.get(graph.nodes[n].get(colour_field, ""), fill) for n in nodes]
-        rims = [2.0 if graph.nodes[n].get("casemanager") else 0.0 for n in nodes]
-        nx.draw_networkx_nodes(
-            graph,
-            pos,
-            nodelist=nodes,
-            node_color=fills,
-            node_shape=marker,
-            ax=axes,
-            node_size=900 if kind == "client" else 260,
-            edgecolors="#222222",
-            linewidths=rims,
-        )
-    text = {n: wrap(labels[n], 22) for n in ring}
-    _outward_labels(axes, {n: pos[n] for n in ring}, text, 9)
-    axes.annotate(
-        ui_text("client", lang), (0, 0), ha="center", va="center", fontsize=7.5, color="white"
-    )
-    axes.margins(0.3, 0.12)
-    kinds = {kind for _n, kind in graph.nodes(data="kind")}
-    used = {graph.nodes[n].get(colour_field) for n in graph}
-    legend = [
-        Line2D([], [], marker="o", linestyle="", color=org_colours[c.id], label=c.label.get(lang))
-        for c in colour_codes
-        if c.id in used
-    ]
-    legend += [
-        Line2D([], [], marker=m, linestyle="", color=c, label=ui_text(k, lang))
-        for k, (c, m) in KIND_STYLE.items()
-        if k != "client" and k in kinds
-    ]
-    if any(casemanager for _n, casemanager in graph.nodes(data="casemanager")):
-        legend.append(
-            Line2D(
-                [],
-                [],
-                marker="o",
-                linestyle="",
-                markerfacecolor="white",
-                markeredgecolor="#222222",
-                markeredgewidth=2,
-                label=ui_text("casemanager", lang),
-            )
-        )
-    if coordinated:
-        legend.append(
-            Line2D([], [], color=COORDINATED, linewidth=2, label=ui_text("coordinated", lang))
-        )
-    if legend:
-        figure.legend(
-            handles=legend,
-            loc="outside lower center",
-            ncols=min(len(legend), 3),
-            fontsize=9,
-            frameon=False,
-        )
-    return figure
 
 
 def draw_partner_network(data: ReportData) -> Figure:

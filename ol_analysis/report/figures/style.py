@@ -26,6 +26,11 @@ TEXT = {
         "nl": "Netwerk rond casus {id}: {title}",
         "en": "Network around case {id}: {title}",
     },
+    "network_title": {"nl": "Netwerk rond casus {id}", "en": "Network around case {id}"},
+    "network_desc": {
+        "nl": "De {client} in het midden, met daaromheen: {names}.",
+        "en": "The {client} in the centre, with around them: {names}.",
+    },
     "partner_network": {
         "nl": "Netwerkpartners per casus (tussen haakjes: het aantal casussen)",
         "en": "Network partners per case (in brackets: the number of cases)",
