@@ -158,7 +158,7 @@ def marker(
         box = {"x": num(x - r), "y": num(y - r), "width": num(2 * r), "height": num(2 * r)}
         ET.SubElement(parent, "rect", {**box, **attrs})
     elif shape == "D":
-        d = r * 1.15  # matplotlib's "D" spans a little more than a square of the same size
+        d = r * math.sqrt(2)  # matplotlib's "D": the square of the same size, turned 45°
         corners = ((x, y - d), (x + d, y), (x, y + d), (x - d, y))
         points = " ".join(f"{num(px)},{num(py)}" for px, py in corners)
         ET.SubElement(parent, "polygon", {"points": points, **attrs})
@@ -225,13 +225,15 @@ def _nodes(data: ReportData, case_id: str) -> tuple[list[Node], set[str], list[L
 
 
 def _draw_legend(svg: _Svg, entries: list[LegendEntry], top: float) -> None:
-    """Entries in rows of three, centred below the network."""
-    columns = min(len(entries), LEGEND_COLUMNS)
-    widths = [28 + max(_text_width([e.label]) for e in entries[c::columns]) for c in range(columns)]
+    """Entries in up to three columns, filled top to bottom as matplotlib does, centred below
+    the network."""
+    rows = math.ceil(len(entries) / LEGEND_COLUMNS)
+    columns = [entries[c * rows : (c + 1) * rows] for c in range(LEGEND_COLUMNS)]
+    widths = [28 + max(_text_width([e.label]) for e in column) for column in columns if column]
     left = max(PAD, (W - sum(widths)) / 2)
     group = svg.group({"class": "legend", "font-size": num(LABEL_SIZE), "fill": "#000000"})
     for index, entry in enumerate(entries):
-        row, column = divmod(index, columns)
+        column, row = divmod(index, rows)
         x = left + sum(widths[:column]) + 7
         y = top + row * LEGEND_ROW + LEGEND_ROW / 2
         if entry.shape == "line":
