@@ -27,7 +27,7 @@ _BSN = re.compile(
 )
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
 _PHONE = re.compile(r"(?<![\w+])(?:\+31|0031|0)(?:[\s\-]?\(?0?\)?[\s\-]?\d){9}(?!\d)")
-_POSTCODE = re.compile(r"(?<![\w-])[1-9]\d{3} ?(?!SA|SD|SS)[A-Z]{2}(?![\w-])")
+_POSTCODE = re.compile(r"(?<![\w#-])[1-9]\d{3} ?(?!SA|SD|SS)[A-Z]{2}(?![\w-])")
 # 9401ab, 9401 ab, 9401 Ab: lower or mixed case; with a space only when the letters are no
 # common two-letter word ("in 2019 is"), and never a year followed by a word.
 _POSTCODE_LOWER = re.compile(r"(?<![\w#-])([1-9]\d{3})( ?)([a-zA-Z]{2})(?![\w-])")

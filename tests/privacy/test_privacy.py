@@ -98,3 +98,11 @@ def test_privacy_command(run_cli: Any, tmp_path: Path, mini_study: Path) -> None
 def test_shipped_study_is_clean(run_cli: Any, repo_root: Path) -> None:
     result = run_cli(["privacy", "--json"], cwd=repo_root)
     assert result.exit_code == 0, result.stdout
+
+
+@pytest.mark.parametrize("colour", ["#4477AA", "#4477aa", "fill='#6688CC'"])
+def test_a_colour_code_is_no_postcode(colour: str) -> None:
+    """Figures and pages carry hex colours (#4477AA): a postcode never follows a '#'."""
+    assert [d.rule for d in scan_text("figure.svg", colour)] == []
+    beside = scan_text("figure.svg", f"{colour} 9401 AB")
+    assert [d.rule for d in beside] == ["privacy-postcode"]
