@@ -122,3 +122,16 @@ def test_a_network_svg_holds_nothing_the_privacy_check_of_a_build_flags(
 
     for name, svg in networks.items():  # a colour written "#4477AA" reads as a postcode
         assert scan_text(f"{name}.svg", svg.decode("utf-8")) == [], name
+
+
+def test_a_new_svg_format_draws_every_network_again_but_no_chart(
+    data: ReportData, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cache filled by an earlier drawer (matplotlib's networks) is not served as this one's."""
+    import ol_analysis.report.figures as figures
+
+    before = figures.figure_keys(data)
+    monkeypatch.setattr(figures, "FORMAT", "svg-direct-next")
+    after = figures.figure_keys(data)
+    changed = {name for name in before if before[name] != after[name]}
+    assert changed == {name for name in before if name.startswith("network_")}
