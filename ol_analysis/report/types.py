@@ -113,6 +113,10 @@ class StatusRow:
     count: Count
 
 
+CASES_ACROSS_A_PAGE = 15
+"""The most cases a matrix shows as columns; beyond it, cases are rows."""
+
+
 @dataclass(frozen=True)
 class StatusMatrix:
     """Row codes × cases with each case's status (the if…then matrix); ``count`` of a row is
@@ -127,6 +131,13 @@ class StatusMatrix:
 
     def status_label(self, status: str | None) -> str:
         return dict(self.statuses).get(status or "", "")
+
+    @property
+    def wide(self) -> bool:
+        """More cases than fit across a page: a chapter shows the matrix turned, one line per
+        case (a study of a few hundred cases would otherwise write lines of thousands of
+        characters)."""
+        return len(self.cases) > CASES_ACROSS_A_PAGE
 
 
 @dataclass(frozen=True)

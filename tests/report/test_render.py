@@ -179,6 +179,11 @@ def test_packaged_chapters_render_every_optional_branch(lang: str, tmp_path: Pat
     assert result.count("md") == 6
     support = next((tmp_path / "out" / "md").glob("3.2-*.md")).read_text(encoding="utf-8")
     assert "€" in support  # the monthly costs table
+    # more cases than fit across a page: the if…then matrix is turned, one line per case
+    added_value = next((tmp_path / "out" / "md").glob("3.3-*.md")).read_text(encoding="utf-8")
+    table = [line for line in added_value.splitlines() if line.startswith("| ")]
+    assert sorted(line.split(" | ")[0][2:] for line in table[1:]) == sorted(study.cases)
+    assert max(len(line) for line in table) < 120
     assert "OLREF" not in "".join(
         p.read_text(encoding="utf-8") for p in (tmp_path / "out" / "html").glob("*.html")
     )
