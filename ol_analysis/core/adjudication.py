@@ -28,7 +28,6 @@ file: every problem is a located :class:`~ol_analysis.diagnostics.Diagnostic`. W
 
 from __future__ import annotations
 
-import datetime
 import math
 from collections.abc import Hashable, Iterator
 from dataclasses import dataclass, field
@@ -36,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from ol_analysis.core.framework import Framework, Group
+from ol_analysis.core.values import iso_date
 from ol_analysis.core.yamlsource import Loc, SourceDocument, read_yaml
 from ol_analysis.diagnostics import Diagnostic, did_you_mean, has_errors
 
@@ -286,9 +286,7 @@ class _Checker:
 
     def _date(self, item: dict[str, Any], loc: Loc) -> str | None:
         value = item.get("date")
-        try:
-            datetime.date.fromisoformat(str(value))
-        except ValueError:
+        if iso_date(value) is None:
             self.problem(
                 (*loc, "date"),
                 "invalid-date",

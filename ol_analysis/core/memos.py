@@ -37,6 +37,7 @@ from typing import Any
 from ol_analysis.core.framework import Framework
 from ol_analysis.core.sources import Sources, normalise
 from ol_analysis.core.sources.text import normalise_newlines, split_front_matter
+from ol_analysis.core.values import iso_date
 from ol_analysis.core.yamlsource import Loc, SourceDocument, parse_text, source_text
 from ol_analysis.diagnostics import Diagnostic, did_you_mean
 
@@ -288,11 +289,7 @@ class _FrontMatter:
             return None
         raw = data["date"]
         value = raw.isoformat() if isinstance(raw, dt.date) else (source_text(raw) or str(raw))
-        try:
-            if not re.match(r"^\d{4}-\d{2}-\d{2}$", value):
-                raise ValueError(value)
-            dt.date.fromisoformat(value)
-        except ValueError:
+        if iso_date(value) is None:
             self.problem(("date",), "invalid-date", f"'{value}' is not a date (YYYY-MM-DD)", None)
             return None
         return value

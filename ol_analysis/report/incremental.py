@@ -38,7 +38,7 @@ from urllib.parse import unquote, urlparse
 
 from jinja2 import Environment
 
-from ol_analysis.report.figures.cache import graph_fingerprint
+from ol_analysis.report.figures.cache import digest, graph_fingerprint
 from ol_analysis.safe_write import write_bytes_atomic
 from ol_analysis.version import __version__
 
@@ -46,15 +46,6 @@ MANIFEST = ".cache/build.json"
 MANIFEST_VERSION = 1
 DOCX_FILE = "docx/report.docx"
 _IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)")
-
-
-def digest(*parts: str) -> str:
-    """SHA-256 of the parts, each ended by a NUL so that no two splits hash alike."""
-    hasher = hashlib.sha256()
-    for part in parts:
-        hasher.update(part.encode("utf-8"))
-        hasher.update(b"\0")
-    return hasher.hexdigest()
 
 
 @lru_cache(maxsize=1)

@@ -16,7 +16,6 @@ suffix, with no metadata.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from typing import Any
 
 from ol_analysis.core.framework import Framework
 from ol_analysis.core.sources.model import SOURCE_SUFFIXES
+from ol_analysis.core.values import iso_date
 from ol_analysis.core.yamlsource import Loc, SourceDocument, parse_text, read_yaml, source_text
 from ol_analysis.diagnostics import Diagnostic, Severity, did_you_mean
 
@@ -214,12 +214,8 @@ class _Checker:
     def date(self, loc: Loc, raw: dict[str, Any]) -> str | None:
         if raw.get("date") is None:
             return None
-        value = _text(raw["date"]) or ""
-        try:
-            dt.date.fromisoformat(value)
-            if not re.match(r"^\d{4}-\d{2}-\d{2}$", value):
-                raise ValueError(value)
-        except ValueError:
+        value = iso_date(_text(raw["date"]))
+        if value is None:
             self.problem(
                 (*loc, "date"), "invalid-date", f"'{raw['date']}' is not a date (YYYY-MM-DD)", None
             )

@@ -25,7 +25,8 @@ from ol_analysis.version import __version__
 CACHE_FOLDER = ".cache/figures"
 
 
-def _digest(*parts: str) -> str:
+def digest(*parts: str) -> str:
+    """SHA-256 of the parts, each ended by a NUL so that no two splits hash alike."""
     hasher = hashlib.sha256()
     for part in parts:
         hasher.update(part.encode("utf-8"))
@@ -67,7 +68,7 @@ def study_fingerprint(framework: Any, cases: Iterable[Any], lang: str) -> str:
     """What every figure of a study depends on at least: the framework and the language; with
     ``cases``, every case's coding too (for the cross-case charts)."""
     models = [case.model.model_dump_json() for case in cases]
-    return _digest(__version__, lang, framework.model_dump_json(), *models)
+    return digest(__version__, lang, framework.model_dump_json(), *models)
 
 
 @dataclass
@@ -79,7 +80,7 @@ class FigureCache:
 
     @staticmethod
     def key(name: str, base: str, own_input: str = "") -> str:
-        return _digest(name, base, own_input)
+        return digest(name, base, own_input)
 
     def get(self, key: str, png: bool) -> tuple[bytes, bytes | None] | None:
         svg_path = self.folder / f"{key}.svg"
