@@ -160,24 +160,19 @@ FormatOpt = Annotated[OutputFormat, typer.Option("--format", help="text or json.
 TableFormatOpt = Annotated[
     TableFormat, typer.Option("--format", help="text, json, or tsv (tab-separated tables).")
 ]
-StatusOpt = Annotated[
-    list[str] | None,
-    typer.Option(
+
+
+def _status_option(verb: str) -> Any:
+    return typer.Option(
         "--status",
         metavar="STATUS",
-        help="Count only cases of this work status (draft, feedback, final; repeat or "
+        help=f"{verb} only cases of this work status (draft, feedback, final; repeat or "
         "comma-separate for several; final includes cases without a status).",
-    ),
-]
-ListStatusOpt = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--status",
-        metavar="STATUS",
-        help="List only cases of this work status (draft, feedback, final; repeat or "
-        "comma-separate for several; final includes cases without a status).",
-    ),
-]
+    )
+
+
+StatusOpt = Annotated[list[str] | None, _status_option("Count")]
+ListStatusOpt = Annotated[list[str] | None, _status_option("List")]
 IncludeDraftsOpt = Annotated[
     bool,
     typer.Option(

@@ -201,8 +201,7 @@ def build_report(
         report("html", 3)
         if "html" in formats:
             pages = PageKeys(data, env, figures, templates_dir=templates_dir)
-            # pages that link quotes to source pages depend on the sources too: not reused
-            fresh = getattr(ctx, "source_links", None) is not None
+            fresh = links is not None  # pages linking quotes to sources depend on them too
 
             def reuse(case_id: str, shared: str) -> bool:
                 relative = f"html/cases/{case_id}.html"
@@ -215,7 +214,7 @@ def build_report(
             for relative, text in pages_out:
                 _write(staging, f"html/{relative}", text, written)
         report("docx", 4)
-        if "docx" in formats and "md" in formats:
+        if "docx" in formats:
             markdowns = [c.markdown for c in chapters]
             key = docx_key(markdowns, data.title, data.lang, provenance, staging / "md")
             if builds.reuse(DOCX_FILE, key, staging):
@@ -239,7 +238,7 @@ def build_report(
         tuple(sorted(written)),
         tuple(c.slug for c in chapters),
         time.perf_counter() - started,
-        tuple(f for f in FORMATS if f in formats and (f != "docx" or "md" in formats)),
+        tuple(f for f in FORMATS if f in formats),
         found,
         reused=tuple(sorted(builds.reused)),
     )
