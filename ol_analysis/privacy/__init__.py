@@ -24,7 +24,6 @@ from ol_analysis.privacy.scan import (
     read_allow_list,
     read_deny_list,
     read_lists,
-    scan_files,
     scan_text,
 )
 
@@ -39,6 +38,5 @@ __all__ = [
     "read_allow_list",
     "read_deny_list",
     "read_lists",
-    "scan_files",
     "scan_text",
 ]

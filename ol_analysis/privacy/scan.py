@@ -561,25 +561,3 @@ def read_lists(
         read_allow_file(allow_path) if allow_path.is_file() else ([], [], [])
     )
     return PrivacyLists(names, allowed, problems, accepted)
-
-
-def scan_files(
-    files: Iterable[Path], *, deny_names: Sequence[str] = (), allowed: Sequence[Allowed] = ()
-) -> list[Diagnostic]:
-    problems: list[Diagnostic] = []
-    for file in files:
-        try:
-            text = file.read_bytes().decode("utf-8", errors="replace")
-        except OSError as error:
-            problems.append(
-                Diagnostic(
-                    str(file),
-                    1,
-                    1,
-                    "unreadable",
-                    f"cannot read the file: {error.strerror or error}",
-                )
-            )
-            continue
-        problems += scan_text(str(file), text, deny_names=deny_names, allowed=allowed)
-    return problems
