@@ -12,6 +12,7 @@ from pydantic import BaseModel
 
 from ol_analysis.core.casemodel import CaseModels
 from ol_analysis.core.framework import Framework, Group, load_framework
+from ol_analysis.core.loadcache import CaseFileCache, read_case
 from ol_analysis.core.memos import MEMOS_FOLDER, Memos, check_targets, memo_files, read_memos
 from ol_analysis.core.review_checks import check_review
 from ol_analysis.core.sources import (
@@ -305,6 +306,7 @@ def check_study(
     keep_cases: bool = True,
     strict: bool = False,
     study_file: Path | None = None,
+    cache: CaseFileCache | None = None,
 ) -> StudyCheck:
     """Check the framework, then the given case files (default: all in ``cases_dir``, and
     ``study.yaml`` beside the framework when there is one).
@@ -314,6 +316,9 @@ def check_study(
     ``strict`` adds the review checks of :mod:`ol_analysis.core.review_checks` (open comments
     in final cases, comment paths the framework lacks), and makes the problems of a draft
     errors; without it they are warnings (:attr:`StudyCheck.files` says whose they are).
+
+    ``cache`` keeps what each case file gave between calls (:mod:`ol_analysis.core.loadcache`):
+    a file whose bytes did not change is not parsed or validated again.
 
     Never raises for bad content; raises :class:`UsageError` when the framework file or the
     cases folder does not exist.
@@ -331,7 +336,9 @@ def check_study(
         others = case_files(cases_dir) if cases_dir.is_dir() else []
         study_files = [f for f in files if _is_study_file(f, study_path, cases_dir)]
         files = [f for f in files if f not in study_files]
-    models = CaseModels(framework)
+    models = cache.models(framework) if cache is not None else CaseModels(framework)
+    if cache is not None:
+        cache.forget_missing({str(f) for f in files})
     sources_dir = framework_path.parent / SOURCES_FOLDER
     known: set[str] = set()
     if sources_dir.is_dir():  # the case ids a manifest may name: every case file's name
@@ -341,7 +348,12 @@ def check_study(
     sources, source_problems = load_sources(sources_dir, framework, known)
     quotes = QuoteChecker(framework, sources)
     cases, diagnostics, checked = check_case_files(
-        models, files, keep_cases=keep_cases or strict, drafts_block=strict, quotes=quotes
+        models,
+        files,
+        keep_cases=keep_cases or strict,
+        drafts_block=strict,
+        quotes=quotes,
+        cache=cache,
     )
     findings = None
     for path in study_files:
@@ -464,16 +476,18 @@ def check_case_files(
     keep_cases: bool = True,
     drafts_block: bool = True,
     quotes: QuoteChecker | None = None,
+    cache: CaseFileCache | None = None,
 ) -> tuple[dict[str, Case], list[Diagnostic], list[CaseFile]]:
     """:func:`check_cases`, and a :class:`CaseFile` for every file checked; ``quotes`` verifies
-    the evidence quotes of each valid case against its source documents."""
+    the evidence quotes of each valid case against its source documents; ``cache`` gives the
+    files read before whose bytes did not change."""
     cases: dict[str, Case] = {}
     first_seen: dict[str, str] = {}
     diagnostics: list[Diagnostic] = []
     checked: list[CaseFile] = []
     for file in files:
         shown = display_path(file)
-        found, model, doc = _check_one(models, file, shown, first_seen)
+        found, model, doc = _check_one(models, file, shown, first_seen, cache)
         if quotes is not None and model is not None and doc is not None and not has_errors(found):
             found = [*found, *quotes.check_case(str(case_id_of(doc.data)), model, doc)]
         status = work_status(doc.data) if doc is not None else None
@@ -493,17 +507,19 @@ def check_case_files(
 
 
 def _check_one(
-    models: CaseModels, file: Path, shown: str, first_seen: dict[str, str]
+    models: CaseModels,
+    file: Path,
+    shown: str,
+    first_seen: dict[str, str],
+    cache: CaseFileCache | None = None,
 ) -> tuple[list[Diagnostic], BaseModel | None, SourceDocument | None]:
     """The problems of one case file, its model (None when invalid) and its parsed document."""
     if not file.is_file():
         what = "a folder, not a case file" if file.is_dir() else "no such file"
         return [Diagnostic(shown, 1, 1, "unreadable", what, None)], None, None
-    doc, problems = read_yaml(file, shown)
+    problems, model, doc = (cache.read if cache is not None else read_case)(models, file, shown)
     if doc is None:
         return problems, None, None
-    model, more = validate_document(doc, models, file)
-    problems = [*problems, *more]
     case_id = case_id_of(doc.data)
     if case_id is not None:
         if case_id in first_seen:
@@ -528,6 +544,7 @@ def load_study(
     statuses: Collection[str] | None = None,
     include_drafts: bool = False,
     strict: bool = False,
+    cache: CaseFileCache | None = None,
 ) -> Study:
     """Load and validate a study; raises :class:`StudyError` listing every problem.
 
@@ -539,7 +556,8 @@ def load_study(
     make the study invalid (its problems are in :attr:`Study.warnings`) unless ``strict``.
     ``include_drafts`` counts them too; ``statuses`` counts only cases of those statuses
     (``final`` includes the cases without a status). What is not counted is in
-    :attr:`Study.left_out`.
+    :attr:`Study.left_out`. ``cache`` (a :class:`~ol_analysis.core.loadcache.CaseFileCache`
+    kept between calls) re-reads only the case files whose bytes changed since the last load.
     """
     selected = status_selection(statuses, include_drafts=include_drafts)
     root = Path(folder)
@@ -553,7 +571,9 @@ def load_study(
         files = [Path(p) for p in cases]
         if study_file.is_file():
             files.append(study_file)
-    check = check_study(framework_path, files, cases_dir, study_file=study_file, strict=strict)
+    check = check_study(
+        framework_path, files, cases_dir, study_file=study_file, strict=strict, cache=cache
+    )
     if not check.ok or check.framework is None:
         raise StudyError(check.diagnostics)
     counted = {f.case_id for f in check.files if f.status in selected and f.errors == 0}

@@ -386,6 +386,54 @@ def render_chapters(
     return chapters
 
 
+class SitePages:
+    """What every HTML page shares (the navigation and the rendered footer), and the pages."""
+
+    def __init__(
+        self,
+        env: ImmutableSandboxedEnvironment,
+        ctx: RenderContext,
+        nav: Sequence[tuple[str, str]],
+    ) -> None:
+        self.env, self.ctx, self.nav = env, ctx, list(nav)
+        self.footer_md = render_template(
+            env, f"{ctx.data.lang}/footer.md.j2", **_context(ctx, f.Output(), "")
+        )
+        self.footer = markdown_to_html(self.footer_md)
+        self.shared = repr((self.nav, self.footer_md))
+        """The text every page shares, for the keys of reused pages."""
+
+    def page(self, template: str, root: str, **extra: Any) -> str:
+        output = f.Output("page", case_href=f"{root}cases/{{id}}.html")
+        context = _context(self.ctx, output, f"{root}../")
+        return render_template(
+            self.env, template, nav=self.nav, root=root, footer=self.footer, **context, **extra
+        )
+
+    def case_notes(self, case_id: str) -> Any:
+        data = self.ctx.data
+        return case_memos(data.study.memos, case_id, data.framework, data.lang, markdown_to_html)
+
+    def case_page(self, case_id: str, notes: Any = None) -> str:
+        """``cases/<id>.html``; ``notes`` are its memos when the caller has them already."""
+        ctx = self.ctx
+        return self.page(
+            "html/case.html",
+            "../",
+            case=ctx.data.case(case_id),
+            network=ctx.data.networks[case_id],
+            memos=self.case_notes(case_id) if notes is None else notes,
+            quotes=[]
+            if ctx.source_links is None
+            else ctx.source_links.case_quotes(ctx.data.study, case_id, "../"),
+        )
+
+
+def chapter_nav(chapters: Sequence[Chapter]) -> list[tuple[str, str]]:
+    """The navigation of the HTML site: each chapter's slug and title."""
+    return [(c.slug, c.title) for c in chapters]
+
+
 def render_html_pages(
     env: ImmutableSandboxedEnvironment,
     ctx: RenderContext,
@@ -400,18 +448,8 @@ def render_html_pages(
     ``reuse(case_id, shared)`` is asked before each case page, with the text every page shares
     (navigation and footer); when it returns True the page is neither rendered nor yielded
     (an incremental build took the previous one, :mod:`ol_analysis.report.incremental`)."""
-    nav = [(c.slug, c.title) for c in chapters]
-
-    footer_md = render_template(
-        env, f"{ctx.data.lang}/footer.md.j2", **_context(ctx, f.Output(), "")
-    )
-    footer = markdown_to_html(footer_md)
-
-    def page(template: str, root: str, **extra: Any) -> str:
-        output = f.Output("page", case_href=f"{root}cases/{{id}}.html")
-        context = _context(ctx, output, f"{root}../")
-        return render_template(env, template, nav=nav, root=root, footer=footer, **context, **extra)
-
+    site = SitePages(env, ctx, chapter_nav(chapters))
+    page = site.page
     memos, framework, lang = ctx.data.study.memos, ctx.data.framework, ctx.data.lang
     index = index_memos(memos, framework, lang, markdown_to_html)
     yield "index.html", page("html/index.html", "", chapters=chapters, memos=index)
@@ -421,24 +459,11 @@ def render_html_pages(
             page("html/chapter.html", "", chapter=chapter, body=Markup(chapter.html)),
         )
     yield "matrices.html", page("html/matrices.html", "")
-    shared = repr((nav, footer_md))
     for case_id in ctx.data.order:
-        notes = case_memos(memos, case_id, framework, lang, markdown_to_html)
-        if reuse is not None and reuse(case_id, shared + repr(notes)):
+        notes = site.case_notes(case_id)
+        if reuse is not None and reuse(case_id, site.shared + repr(notes)):
             continue
-        yield (
-            f"cases/{case_id}.html",
-            page(
-                "html/case.html",
-                "../",
-                case=ctx.data.case(case_id),
-                network=ctx.data.networks[case_id],
-                memos=notes,
-                quotes=[]
-                if ctx.source_links is None
-                else ctx.source_links.case_quotes(ctx.data.study, case_id, "../"),
-            ),
-        )
+        yield f"cases/{case_id}.html", site.case_page(case_id, notes)
     if ctx.source_links is not None:
         sources = ctx.source_links.sources
         for name, extra in source_pages(sources):

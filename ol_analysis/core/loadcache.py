@@ -1,0 +1,96 @@
+"""Case files read and validated once, for a process that loads the same study again and again.
+
+``serve`` loads the study after every save. Parsing and validating every case file is most of
+that (4 s of a reload at 600 cases), though a save changes one file. A :class:`CaseFileCache`
+keeps, per file, what reading and validating it gave — the problems, the model and the parsed
+document — under a digest of the file's bytes, so that a load re-reads only the files whose
+bytes changed. Everything across files (duplicate ids, quotes against sources, memos, the
+review checks) is checked again on every load, as without a cache.
+
+The entries are valid for one framework: when the framework's content changes, the cache
+starts empty (the case models are made from it). An unchanged file gives the very same model
+object as before, so that later stages may recognise an unchanged case by identity.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from ol_analysis.core.casemodel import CaseModels
+from ol_analysis.core.framework import Framework
+from ol_analysis.core.validate import validate_document
+from ol_analysis.core.yamlsource import SourceDocument, read_yaml
+from ol_analysis.diagnostics import Diagnostic
+
+ReadCase = tuple[list[Diagnostic], BaseModel | None, SourceDocument | None]
+"""What reading one case file gives: its problems, its model (None when invalid) and its
+parsed document (None when unreadable)."""
+
+
+def read_case(models: CaseModels, file: Path, shown: str) -> ReadCase:
+    """Parse and validate one case file on its own (nothing across files)."""
+    doc, problems = read_yaml(file, shown)
+    if doc is None:
+        return problems, None, None
+    model, more = validate_document(doc, models, file)
+    return [*problems, *more], model, doc
+
+
+@dataclass(frozen=True)
+class _Entry:
+    digest: bytes
+    shown: str
+    read: ReadCase
+
+
+class CaseFileCache:
+    """Each case file's :data:`ReadCase`, by the digest of its bytes; see the module docstring.
+
+    ``hits`` and ``misses`` count the files taken from the cache and read anew.
+    """
+
+    def __init__(self) -> None:
+        self._framework: str | None = None
+        self._models: CaseModels | None = None
+        self._entries: dict[str, _Entry] = {}
+        self.hits = 0
+        self.misses = 0
+
+    def models(self, framework: Framework) -> CaseModels:
+        """The case models of ``framework``: the cached ones while its content is unchanged."""
+        text = framework.model_dump_json()
+        if self._models is None or text != self._framework:
+            self._framework, self._models = text, CaseModels(framework)
+            self._entries.clear()
+        return self._models
+
+    def read(self, models: CaseModels, file: Path, shown: str) -> ReadCase:
+        """What :func:`read_case` gives for ``file``, read again only when its bytes changed."""
+        try:
+            digest = hashlib.blake2b(file.read_bytes(), digest_size=20).digest()
+        except OSError:  # read_case says why, at the file's position
+            return read_case(models, file, shown)
+        key = str(file)
+        entry = self._entries.get(key)
+        if (
+            entry is not None
+            and models is self._models
+            and entry.digest == digest
+            and entry.shown == shown
+        ):
+            self.hits += 1
+            return list(entry.read[0]), entry.read[1], entry.read[2]
+        self.misses += 1
+        read = read_case(models, file, shown)
+        if models is self._models:
+            self._entries[key] = _Entry(digest, shown, (list(read[0]), read[1], read[2]))
+        return read
+
+    def forget_missing(self, present: set[str]) -> None:
+        """Drop the entries of files no longer in the study (deleted or renamed)."""
+        for key in [k for k in self._entries if k not in present]:
+            del self._entries[key]
