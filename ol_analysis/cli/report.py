@@ -155,26 +155,33 @@ def serve(
     include_drafts: IncludeDraftsOpt = False,
 ) -> None:
     """Build the HTML report into --out and serve it on localhost, rebuilding on every change."""
+    from rich.progress import Progress
+
     from ol_analysis.report.serve import study_server
 
     def log(message: str) -> None:
         err.print(f"{time.strftime('%H:%M:%S')} {message}", markup=False, soft_wrap=True)
 
-    if err.is_terminal:
-        err.print("building the report (HTML and figures)…", markup=False)
     warn_templates(templates)
-    server = study_server(
-        framework,
-        cases,
-        templates,
-        out_dir,
-        lang=lang.value,
-        port=port,
-        log=log,
-        statuses=status_words(status),
-        include_drafts=include_drafts,
-    )
-    server.start()
+    with Progress(console=err, transient=True, disable=not err.is_terminal) as bar:
+        task = bar.add_task("building the report (HTML and figures)", total=1)
+
+        def progress(step: str, done: int, total: int) -> None:
+            bar.update(task, description=f"first build: {step}", completed=done, total=total)
+
+        server = study_server(
+            framework,
+            cases,
+            templates,
+            out_dir,
+            lang=lang.value,
+            port=port,
+            log=log,
+            statuses=status_words(status),
+            include_drafts=include_drafts,
+            progress=progress,
+        )
+        server.start()
     err.print(f"serving {server.url} (Ctrl-C to stop)", markup=False)
     if server.state.error:
         err.print(

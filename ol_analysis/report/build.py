@@ -41,6 +41,8 @@ from ol_analysis.report.render import (
     FigureRef,
     Provenance,
     RenderContext,
+    SiteState,
+    chapter_nav,
     make_env,
     render_chapters,
     render_html_pages,
@@ -144,6 +146,7 @@ def build_report(
     use_cache: bool = True,
     include_sources: bool = False,
     check: Callable[[Path], Sequence[Diagnostic]] | None = None,
+    rendered: Callable[[SiteState], None] | None = None,
 ) -> BuildResult:
     """Render a loaded, valid study into ``out_dir``; see the module docstring.
 
@@ -156,7 +159,9 @@ def build_report(
     source document beyond the case files' quotes is written. ``check`` is called with the
     staging folder once every output is written, before the swap: an error among its
     diagnostics (a privacy finding, say) raises :class:`StudyError` and leaves the previous
-    build as it was; its warnings are returned in :attr:`BuildResult.warnings`.
+    build as it was; its warnings are returned in :attr:`BuildResult.warnings`. ``rendered``
+    is called, once the new build is in place, with what its HTML pages were rendered from
+    (``serve`` renders a saved case's page from it, :mod:`ol_analysis.report.live`).
     """
     formats = tuple(DEFAULT_FORMATS if formats is None else formats)
     unknown = sorted(set(formats) - set(FORMATS))
@@ -230,6 +235,8 @@ def build_report(
         builds.save(written)
         if cache is not None:
             cache.prune()
+        if rendered is not None and "html" in formats:
+            rendered(SiteState(env, ctx, chapter_nav(chapters), templates_dir))
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     report("done", 6)

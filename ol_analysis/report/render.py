@@ -429,9 +429,19 @@ class SitePages:
         )
 
 
-def chapter_nav(chapters: Sequence[Chapter]) -> list[tuple[str, str]]:
+def chapter_nav(chapters: Sequence[Chapter]) -> tuple[tuple[str, str], ...]:
     """The navigation of the HTML site: each chapter's slug and title."""
-    return [(c.slug, c.title) for c in chapters]
+    return tuple((c.slug, c.title) for c in chapters)
+
+
+@dataclass(frozen=True)
+class SiteState:
+    """What a build's HTML pages were rendered from: enough to render one of them again."""
+
+    env: ImmutableSandboxedEnvironment
+    ctx: RenderContext
+    nav: tuple[tuple[str, str], ...]
+    templates_dir: Path | None = None
 
 
 def render_html_pages(

@@ -1,12 +1,14 @@
 """``ol-analysis serve``: the HTML report on localhost, rebuilt and reloaded while you edit.
 
-A watcher thread polls the modification times of the framework, the case files, the templates and
-the memos (every half second: no dependency, and the folders are small); on a change it rebuilds.
-Pages are served from the output folder by the standard library's HTTP server, bound to 127.0.0.1
-only. Every HTML page gets a small script injected on the way out (the files on disk stay as
-``build`` wrote them) that polls ``/__version`` and reloads when the build changes. When a build
-fails — a broken case file, a template error — every page shows the diagnostics instead, and the
-server keeps running until the file is fixed.
+A watcher thread waits for the file system's events on the framework, the case files, the
+templates and the memos (watchfiles: inotify on Linux, FSEvents on macOS; it falls back to
+polling their modification times where events are not available); on a change it rebuilds, the
+saved case's page first (:mod:`ol_analysis.report.live`). Pages are served from the output
+folder by the standard library's HTTP server, bound to 127.0.0.1 only. Every HTML page gets a
+small script injected on the way out (the files on disk stay as ``build`` wrote them) that asks
+``/__version`` for the next build (a long poll: the answer comes when the build does) and
+reloads. When a build fails — a broken case file, a template error — every page shows the
+diagnostics instead, and the server keeps running until the file is fixed.
 """
 
 from __future__ import annotations
@@ -20,23 +22,32 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs, urlsplit
 
 from ol_analysis.diagnostics import format_text
 from ol_analysis.errors import OlAnalysisError, StudyError, UsageError
 from ol_analysis.safe_write import ensure_folder
 
+if TYPE_CHECKING:
+    from ol_analysis.report.build import Progress
+
 VERSION_PATH = "/__version"
 POLL_SECONDS = 0.5
+"""How often the watcher looks at the files when it has no events (and as a safety net)."""
+LONG_POLL_SECONDS = 20.0
+"""How long ``/__version?after=N`` waits for a build other than N before it answers anyway."""
+DEBOUNCE_MS = 30
+"""Events this close together are one save (an editor writes a file in several steps)."""
 RELOAD_SCRIPT = """<script>/* ol-analysis serve: live reload */
 (function () {
   var seen = %d;
   function poll() {
-    fetch("%s", {cache: "no-store"}).then(function (r) { return r.json(); }).then(function (d) {
-      if (d.version !== seen) { location.reload(); } else { setTimeout(poll, 500); }
-    }).catch(function () { setTimeout(poll, 1000); });
+    fetch("%s?after=" + seen, {cache: "no-store"}).then(function (r) { return r.json(); })
+      .then(function (d) { if (d.version !== seen) { location.reload(); } else { poll(); } })
+      .catch(function () { setTimeout(poll, 1000); });
   }
-  setTimeout(poll, 500);
+  poll();
 })();
 </script>"""
 ERROR_PAGE = """<!doctype html>
@@ -77,10 +88,14 @@ def describe_failure(error: BaseException) -> str:
 
 @dataclass
 class BuildState:
-    """What the server knows about the latest build; ``version`` grows with every build."""
+    """What the server knows about the latest build; ``version`` grows with every build.
+
+    ``complete`` is False while only the saved cases' pages are new and the rest of the
+    report is being built (:mod:`ol_analysis.report.live`)."""
 
     version: int = 0
     error: str | None = None
+    complete: bool = True
 
 
 class ReportServer:
@@ -88,6 +103,10 @@ class ReportServer:
 
     ``build`` writes the report (raising on problems); ``watched`` are the framework file and
     the case and template folders; ``index`` is the page ``/`` redirects to, relative to root.
+    ``quick``, when given, is offered the changed files first: when it returns True (it wrote
+    the pages they change), that is published as a build of its own before ``build`` runs.
+    ``events=False`` polls every ``interval`` seconds instead of waiting for the file
+    system's events; ``interval`` is also how often the watcher looks when there are none.
     """
 
     def __init__(
@@ -101,8 +120,12 @@ class ReportServer:
         port: int = 8000,
         interval: float = POLL_SECONDS,
         log: Callable[[str], None] | None = None,
+        quick: Callable[[Sequence[str]], bool] | None = None,
+        events: bool = True,
     ) -> None:
         self.build = build
+        self.quick = quick
+        self.events = events
         self.log = log or (lambda _message: None)
         self.watched = [Path(p) for p in watched]
         self.root = Path(root)
@@ -110,6 +133,8 @@ class ReportServer:
         self.interval = interval
         self.state = BuildState()
         self._lock = threading.Lock()
+        self._published = threading.Condition(self._lock)
+        self._building = threading.Lock()
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self._seen: Snapshot = {}
@@ -127,27 +152,55 @@ class ReportServer:
         """Build once (now) and record the outcome; never raises for a broken study. Each
         rebuild after the first is logged with what changed, how long it took and, if it
         failed, why (the first build is reported by whoever started the server)."""
-        before, self._seen = self._seen, snapshot(self.watched)
-        changed = sorted(set(before.items()) ^ set(self._seen.items()))
-        names = sorted({path for path, _stat in changed}) if before else []
-        started = time.perf_counter()
+        with self._building:
+            before, self._seen = self._seen, snapshot(self.watched)
+            changed = sorted(set(before.items()) ^ set(self._seen.items()))
+            names = sorted({path for path, _stat in changed}) if before else []
+            what = f" after a change to {', '.join(names[:3])}" if names else ""
+            what += f" and {len(names) - 3} more" if len(names) > 3 else ""
+            started = time.perf_counter()
+            if names and self.state.error is None and self._quick(names):
+                seconds = time.perf_counter() - started
+                self.log(f"page{'s' if len(names) > 1 else ''} rebuilt{what} in {seconds:.2f} s")
+                self._publish(None, complete=False)
+            error = self._build()
+            seconds = time.perf_counter() - started
+            if self.state.version == 0:
+                pass  # the first build is reported by whoever started the server
+            elif error is None:
+                self.log(f"built{what} in {seconds:.1f} s")
+            else:
+                first = error.strip().splitlines()[0] if error.strip() else "unknown error"
+                self.log(f"build failed{what} ({seconds:.1f} s): {first}")
+            return self._publish(error, complete=True)
+
+    def _quick(self, names: Sequence[str]) -> bool:
+        if self.quick is None:
+            return False
+        try:
+            return self.quick(names)
+        except Exception:  # the whole build that follows reports what went wrong
+            return False
+
+    def _build(self) -> str | None:
         try:
             self.build()
-            error = None
         except Exception as failure:  # a dev server shows any failure in the page
-            error = describe_failure(failure)
-        seconds = time.perf_counter() - started
-        what = f" after a change to {', '.join(names[:3])}" if names else ""
-        what += f" and {len(names) - 3} more" if len(names) > 3 else ""
-        if self.state.version == 0:
-            pass  # the first build is reported by whoever started the server
-        elif error is None:
-            self.log(f"built{what} in {seconds:.1f} s")
-        else:
-            first = error.strip().splitlines()[0] if error.strip() else "unknown error"
-            self.log(f"build failed{what} ({seconds:.1f} s): {first}")
-        with self._lock:
-            self.state = BuildState(self.state.version + 1, error)
+            return describe_failure(failure)
+        return None
+
+    def _publish(self, error: str | None, *, complete: bool) -> BuildState:
+        with self._published:
+            self.state = BuildState(self.state.version + 1, error, complete)
+            self._published.notify_all()
+            return self.state
+
+    def next_state(self, after: int, timeout: float = LONG_POLL_SECONDS) -> BuildState:
+        """The state once its version differs from ``after`` (or after ``timeout`` seconds)."""
+        with self._published:
+            self._published.wait_for(
+                lambda: self.state.version != after or self._stop.is_set(), timeout
+            )
             return self.state
 
     def check(self) -> bool:
@@ -177,6 +230,8 @@ class ReportServer:
 
     def stop(self) -> None:
         self._stop.set()
+        with self._published:
+            self._published.notify_all()
         if self._http is not None:
             self._http.shutdown()
             self._http.server_close()
@@ -188,8 +243,36 @@ class ReportServer:
         self._stop.wait()
 
     def _watch(self) -> None:
+        if self.events:
+            self._wait_for_events()
         while not self._stop.wait(self.interval):
             self.check()
+
+    def _wait_for_events(self) -> None:
+        """Rebuild on the file system's events until stopped; returns early (to polling) when
+        events are not available. The watch is made anew after each change, so that a file
+        an editor replaced (written aside, then renamed) and a folder that appeared are
+        watched too; between events the files are still looked at every ``interval``."""
+        import watchfiles
+
+        while not self._stop.is_set():
+            roots = [p for p in self.watched if p.exists()]
+            if not roots:
+                return
+            try:
+                for _changes in watchfiles.watch(
+                    *roots,
+                    stop_event=self._stop,
+                    debounce=DEBOUNCE_MS,
+                    step=10,
+                    rust_timeout=max(1, int(self.interval * 1000)),
+                    yield_on_timeout=True,
+                    raise_interrupt=False,
+                ):
+                    if self.check():
+                        break
+            except (OSError, RuntimeError):
+                return  # no events here (a full inotify table, say): poll instead
 
     def _handler(self) -> type[SimpleHTTPRequestHandler]:
         server = self
@@ -202,6 +285,15 @@ class ReportServer:
         return Handler
 
 
+def _after(path: str) -> int | None:
+    """The ``after`` of ``/__version?after=N``: the version the page shows."""
+    query = parse_qs(urlsplit(path).query)
+    try:
+        return int(query["after"][0])
+    except (KeyError, IndexError, ValueError):
+        return None
+
+
 class _Handler(SimpleHTTPRequestHandler):
     report: ReportServer
 
@@ -209,7 +301,12 @@ class _Handler(SimpleHTTPRequestHandler):
         path = self.path.split("?", 1)[0].split("#", 1)[0]
         state = self.report.state
         if path == VERSION_PATH:
-            body = json.dumps({"version": state.version, "ok": state.error is None})
+            after = _after(self.path)
+            if after is not None:
+                state = self.report.next_state(after)
+            body = json.dumps(
+                {"version": state.version, "ok": state.error is None, "complete": state.complete}
+            )
             self._send(HTTPStatus.OK, "application/json", body.encode())
         elif path == "/favicon.ico" and not (self.report.root / "favicon.ico").is_file():
             self.send_response(HTTPStatus.NO_CONTENT)  # no icon, and no 404 in the console
@@ -254,11 +351,6 @@ class _Handler(SimpleHTTPRequestHandler):
         """Quiet: the library never prints; the command line says where it serves."""
 
 
-SERVED_FORMATS = ("html", "figures")
-"""What ``serve`` builds: the pages and their figures (each chapter template rendered once,
-for its page); the Markdown and the DOCX are left to ``build``."""
-
-
 def study_server(
     framework: Path,
     cases: Path,
@@ -271,31 +363,38 @@ def study_server(
     log: Callable[[str], None] | None = None,
     statuses: Sequence[str] | None = None,
     include_drafts: bool = False,
+    events: bool = True,
+    progress: Progress | None = None,
 ) -> ReportServer:
-    """A server for a study folder: each (re)build loads the study and runs ``build`` for what
-    the browser shows (HTML and its figures; no DOCX), with the figure cache of ``out``.
-    ``statuses`` and ``include_drafts`` choose the cases counted, as for ``load_study``."""
+    """A server for a study folder: after a save, the saved case's page first, then the whole
+    build of what the browser shows (HTML and its figures; no DOCX), with the caches of
+    ``out`` (:mod:`ol_analysis.report.live`). ``statuses`` and ``include_drafts`` choose the
+    cases counted, as for ``load_study``; ``progress`` is told the first build's steps."""
     from ol_analysis.core.memos import MEMOS_FOLDER
-    from ol_analysis.core.study import load_study
-    from ol_analysis.report.build import build_report, study_provenance
+    from ol_analysis.report.live import LiveBuild
+
+    live = LiveBuild(
+        framework,
+        cases,
+        templates,
+        out,
+        lang=lang,
+        statuses=statuses,
+        include_drafts=include_drafts,
+    )
+    first = [progress]
 
     def build() -> None:
-        study = load_study(
-            ".",
-            framework=framework,
-            cases=cases,
-            statuses=statuses,
-            include_drafts=include_drafts,
-        )
-        build_report(
-            study,
-            out,
-            lang=lang,
-            templates_dir=templates,
-            provenance=study_provenance(study, framework.parent),
-            protected={"study folder": framework.parent, "cases": cases, "templates": templates},
-            formats=SERVED_FORMATS,
-        )
+        live.full(first.pop() if first else None)
 
     watched = [framework, cases, templates, framework.parent / MEMOS_FOLDER]
-    return ReportServer(build, watched, out, port=port, interval=interval, log=log)
+    return ReportServer(
+        build,
+        watched,
+        out,
+        port=port,
+        interval=interval,
+        log=log,
+        quick=live.quick,
+        events=events,
+    )

@@ -37,7 +37,12 @@ def served(tmp_path: Path) -> Iterator[tuple[ReportServer, Path]]:
     shutil.copytree(REPO / "tests" / "fixtures" / "mini", study)
     out = tmp_path / "build"
     server = ReportServer(
-        lambda: page_of_titles(study, out), [study / "cases"], out, port=0, interval=60
+        lambda: page_of_titles(study, out),
+        [study / "cases"],
+        out,
+        port=0,
+        interval=60,
+        events=False,
     )
     server.start()
     try:

@@ -123,6 +123,7 @@ def test_serve_rebuilds_when_a_memo_changes(study: Path) -> None:
         study / "build",
         port=0,
         interval=60,
+        events=False,
     )
     assert server.rebuild().error is None
     assert server.check() is False

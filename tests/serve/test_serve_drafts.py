@@ -22,6 +22,7 @@ def served_index(study: Path, **options: object) -> str:
         out,
         port=0,
         interval=60,
+        events=False,
         **options,  # type: ignore[arg-type]
     )
     server.start()

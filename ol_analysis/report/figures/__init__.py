@@ -207,9 +207,21 @@ def _drawers(data: ReportData) -> list[tuple[str, Drawer]]:
             partial(case_network_svg, data, case_id, _network_title(data, case_id)),
         )
         for case_id in data.order
-        if case_id in data.networks and len(data.networks[case_id].graph) > 1
+        if _has_network(data, case_id)
     ]
     return drawers
+
+
+def _has_network(data: ReportData, case_id: str) -> bool:
+    """Whether the case's network is drawn: not when it holds nobody but the client."""
+    return case_id in data.networks and len(data.networks[case_id].graph) > 1
+
+
+def network_figure(data: ReportData, case_id: str) -> bytes | None:
+    """The case's network figure as the build writes it (SVG), or None when it has none."""
+    if not _has_network(data, case_id):
+        return None
+    return case_network_svg(data, case_id, _network_title(data, case_id))
 
 
 def _network_title(data: ReportData, case_id: str) -> str:
