@@ -10,7 +10,8 @@ reports its peak resident memory. Two kinds of study: ``synthetic`` (benchmarks/
 and ``replicated`` (the eleven shipped cases copied under new ids). Columns: validate; Markdown
 + HTML; the full default build (every format, an empty output folder, so no cached figure);
 a rebuild after one case changed (the same output folder: cached figures); serve's reload
-latency (save a case → the new page is built); peak memory of the full build. Goals (issue 12):
+latency (save a case → its new page is published), and "all pages" (save → the whole build,
+chapters included, is published); peak memory of the full build. Goals (issue 12):
 validate ≤ 1.5×, Markdown + HTML ≤ 3×, full build ≤ 10× at 600 and 10,000 cases, rebuild
 ≤ 5×, reload within 1 s at 600 cases, peak < 1 GB at 10,000, time per case flat.
 """
@@ -98,16 +99,19 @@ import re
 case.write_text(re.sub(r"(?m)^title: .*$", 'title: "Herzien"', text, count=1), encoding="utf-8")
 start = time.perf_counter()
 try:
-    while server.state.version == version and time.perf_counter() - start < 600:
-        time.sleep(0.01)
+    page = server.next_state(version, timeout=600)
     elapsed = time.perf_counter() - start
+    whole = page
+    while not whole.complete and time.perf_counter() - start < 600:
+        whole = server.next_state(whole.version, timeout=600)
+    complete = time.perf_counter() - start
 finally:
     case.write_text(text, encoding="utf-8")
     server.stop()
 """
 _REPORT = """
 import json, resource
-print(json.dumps({"seconds": elapsed,
+print(json.dumps({"seconds": elapsed, "complete": globals().get("complete"),
                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 
@@ -180,7 +184,7 @@ def main() -> None:
     print(
         f"{'kind':>10} {'cases':>6} {'floor s':>8} "
         + " ".join(f"{name + ' s':>8} {'×':>6}" for name in columns)
-        + f" {'ms/case full':>12} {'peak MB':>8}"
+        + f" {'all pages s':>11} {'ms/case full':>12} {'peak MB':>8}"
     )
     for kind in args.kinds:
         for size in args.sizes:
@@ -208,10 +212,12 @@ def main() -> None:
             full = results[2].get("seconds")
             per_case = f"{1000 * full / size:12.1f}" if full else f"{'n/a':>12}"
             peak = max((r.get("peak_mb", 0) for r in results), default=0)
+            complete = results[4].get("complete")
+            every_page = f"{complete:11.2f}" if complete else f"{'n/a':>11}"
             print(
                 f"{kind:>10} {size:>6} {floor['seconds']:8.2f} "
                 + " ".join(_ratio(r, floor["seconds"]) for r in results)
-                + f" {per_case} {peak:8.0f}"
+                + f" {every_page} {per_case} {peak:8.0f}"
             )
             for name, result in zip(columns, results, strict=True):
                 if "error" in result:

@@ -93,3 +93,44 @@ def test_the_page_reloads_after_a_rebuild_and_shows_a_broken_case(
         assert wait_for_reload(browser)
         assert "could not be built" not in browser.evaluate("document.body.textContent")
         assert browser.open(server.url).errors == []
+
+
+def test_a_saved_case_shows_in_its_open_page_with_no_help_from_the_test(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The real ``serve``: the watcher sees the save by itself (file events), the page of the
+    saved case is published first, the open page reloads and shows it; the chapters follow."""
+    from ol_analysis.report.serve import study_server
+
+    monkeypatch.setenv("OL_ANALYSIS_BUILD_COMMIT", "")
+    study = tmp_path / "study"
+    study.mkdir()
+    shutil.copy(REPO / "framework.yaml", study / "framework.yaml")
+    shutil.copytree(REPO / "cases", study / "cases")
+    server = study_server(
+        study / "framework.yaml", study / "cases", study / "templates", study / "build", port=0
+    )
+    server.start()
+    assert CHROMIUM is not None
+    try:
+        with Browser(CHROMIUM) as browser:
+            report = browser.open(server.url + "html/cases/c04.html")
+            assert report.errors == []
+            browser.evaluate("window.__olMarker = 1")
+            case = study / "cases" / "c04.yaml"
+            text = case.read_text(encoding="utf-8")
+            title = next(line for line in text.splitlines() if line.startswith("title:"))
+            case.write_text(text.replace(title, "title: Meteen zichtbaar", 1), encoding="utf-8")
+            assert wait_for_reload(browser, seconds=60)
+            assert "Meteen zichtbaar" in browser.evaluate(
+                "document.title + document.body.textContent"
+            )
+            deadline = time.monotonic() + 120
+            while not server.state.complete and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert server.state.complete and server.state.error is None
+            chapter = browser.open(server.url + "html/3.1-casusbeschrijvingen.html")
+            assert chapter.errors == []
+            assert "Meteen zichtbaar" in browser.evaluate("document.body.textContent")
+    finally:
+        server.stop()
