@@ -149,7 +149,7 @@ def stats(study: Study) -> Stats:
     listed per case under ``values``.
     """
     framework = study.framework
-    found: dict[str, list[str]] = {path: [] for path in _countable_paths(framework)}
+    found: dict[str, list[str]] = {path: [] for path in countable_paths(framework)}
     values: dict[str, dict[str, Any]] = {
         group.path: {}
         for _part, group in framework.groups()
@@ -169,7 +169,7 @@ def stats(study: Study) -> Stats:
     )
 
 
-def _countable_paths(framework: Framework) -> Iterable[str]:
+def countable_paths(framework: Framework) -> Iterable[str]:
     """Every path ``stats`` reports, in framework order."""
     for _part, group in framework.groups():
         if group.is_coded:

@@ -13,14 +13,14 @@ multi group, ``part.group.field.code`` for a code of a record field, ``part.grou
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from statistics import fmean
 from typing import Any, Literal
 
-from ol_analysis.analysis.aggregate import counted_records
+from ol_analysis.analysis.aggregate import countable_paths, counted_records
 from ol_analysis.analysis.counts import Count
-from ol_analysis.core.framework import Group
+from ol_analysis.core.framework import Framework, Group
 from ol_analysis.core.study import Case, Study
 from ol_analysis.core.values import as_list
 from ol_analysis.diagnostics import did_you_mean
@@ -200,6 +200,95 @@ def any_of(study: Study, paths: Sequence[str]) -> Count:
         if results:
             matching.append((case.id, all(inferred for _f, inferred in results)))
     return _count(study, matching)
+
+
+@dataclass(frozen=True)
+class CaseIndex:
+    """Every counted path with the cases that count under it, found in one walk over the cases,
+    so that :func:`cases_with`, :func:`all_of` and :func:`any_of` become set operations: a report
+    asks about a hundred of them of one study, and each query matched every case.
+
+    ``paths`` maps each counted path of the framework (every path of ``stats``, zero counts
+    included) to its cases, each with whether it counts only through inferred codings. A path
+    that is not among them is answered by the query itself, so the results, and the errors, are
+    always those of the query.
+    """
+
+    study: Study
+    paths: Mapping[str, Mapping[str, bool]]
+
+    @classmethod
+    def of(cls, study: Study) -> CaseIndex:
+        paths: dict[str, dict[str, bool]] = {path: {} for path in countable_paths(study.framework)}
+        for case in study:
+            for path, inferred in _case_matches(study.framework, case).items():
+                paths.setdefault(path, {})[case.id] = inferred
+        return cls(study, paths)
+
+    def cases_with(self, path: str) -> Count:
+        """As :func:`cases_with`."""
+        found = self.paths.get(path)
+        if found is None:
+            return cases_with(self.study, path)
+        return _count(self.study, found.items(), path)
+
+    def all_of(self, paths: Sequence[str]) -> Count:
+        """As :func:`all_of`."""
+        if not paths or any(path not in self.paths for path in paths):
+            return all_of(self.study, paths)
+        each = [self.paths[path] for path in paths]
+        shared = set(each[0]).intersection(*each[1:])
+        return _count(self.study, ((c, any(found[c] for found in each)) for c in shared))
+
+    def any_of(self, paths: Sequence[str]) -> Count:
+        """As :func:`any_of`."""
+        if any(path not in self.paths for path in paths):
+            return any_of(self.study, paths)
+        each = [self.paths[path] for path in paths]
+        either = set().union(*each)
+        return _count(
+            self.study, ((c, all(found[c] for found in each if c in found)) for c in either)
+        )
+
+
+def _case_matches(framework: Framework, case: Case) -> dict[str, bool]:
+    """The counted paths a case counts under, each with whether it does only through inferred
+    codings: what :func:`_matches` says of each path, in one walk over the case's groups."""
+    found: dict[str, bool] = {}
+
+    def note(path: str, item: Any) -> None:
+        found[path] = found.get(path, True) and bool(getattr(item, "inferred", False))
+
+    for _part, group in framework.groups():
+        items = case.items(group.path)
+        if not items:
+            continue
+        if group.is_coded:
+            for item in items:
+                note(f"{group.path}.{item.code}", item)
+        elif group.kind == "bool":
+            for item in items:
+                if getattr(item, "value", None) is True:
+                    note(group.path, item)
+        elif group.kind == "records":
+            _record_matches_of(group, case, items, note)
+    return found
+
+
+def _record_matches_of(
+    group: Group, case: Case, records: list[Any], note: Callable[[str, Any], None]
+) -> None:
+    row_field = group.row_field
+    for field in group.fields:
+        if field.is_coded:
+            on_row = group.status is not None and field is row_field
+            for record in counted_records(group, case) if on_row else records:
+                for code in as_list(getattr(record, field.id, None)):
+                    note(f"{field.path}.{code}", record)
+        elif field.type == "bool":
+            for record in records:
+                if getattr(record, field.id, None) is True:
+                    note(field.path, record)
 
 
 def exactly(study: Study, group_path: str, codes: Sequence[str]) -> Count:
@@ -521,10 +610,19 @@ def with_content(parts: Iterable[Any]) -> tuple[Any, ...]:
     return tuple(part for part in parts if part.items or part.records)
 
 
-def case_numbers(study: Study, case_ids: Iterable[str]) -> tuple[int, ...]:
+def case_numbering(study: Study) -> Mapping[str, int]:
+    """Each case's number in the report: its position in case-id order, counted from 1."""
+    return {case_id: n for n, case_id in enumerate(sorted(case.id for case in study), 1)}
+
+
+def case_numbers(
+    study: Study, case_ids: Iterable[str], numbering: Mapping[str, int] | None = None
+) -> tuple[int, ...]:
     """The report's numbers of cases: a case's position in case-id order, counted from 1 (the
-    published report numbers its cases as §3.1 lists them, so c02 is "casus 2")."""
-    numbers = {case_id: n for n, case_id in enumerate(sorted(case.id for case in study), 1)}
+    published report numbers its cases as §3.1 lists them, so c02 is "casus 2").
+    ``numbering``: :func:`case_numbering` of the study, when the caller keeps it."""
+    numbers = case_numbering(study) if numbering is None else numbering
+    case_ids = tuple(case_ids)
     unknown = [case_id for case_id in case_ids if case_id not in numbers]
     if unknown:
         raise UsageError(f"no case '{unknown[0]}' in the study")

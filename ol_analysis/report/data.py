@@ -14,10 +14,11 @@ chapter can say "5 van 11 casussen (c01, c04, …)" and never a bare tally.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property, wraps
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import networkx as nx
 
@@ -62,6 +63,41 @@ class ReportLookupError(LookupError):
         super().__init__(f"'{path}' is not {what}" + (f"; {hint}" if hint else ""))
 
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _key(value: Any) -> Any:
+    """A hashable stand-in for a query's argument that tells apart what ``==`` would not
+    (``True`` and ``1``, a list and a tuple)."""
+    if isinstance(value, list | tuple):
+        return (type(value), tuple(_key(v) for v in value))
+    if isinstance(value, dict):
+        return (dict, tuple((k, _key(v)) for k, v in sorted(value.items())))
+    return (type(value), value)
+
+
+def _remembered(
+    method: Callable[Concatenate[ReportData, P], R],
+) -> Callable[Concatenate[ReportData, P], R]:
+    """A named query whose answer the :class:`ReportData` keeps: the queries are pure, and the
+    chapters ask the same ones again (within a chapter, and in its Markdown and its HTML)."""
+    name = method.__name__
+
+    @wraps(method)
+    def remembered(self: ReportData, *args: P.args, **kwargs: P.kwargs) -> R:
+        key = (name, _key(args), _key(dict(kwargs)))
+        try:
+            return self._answers[key]  # type: ignore[no-any-return]
+        except KeyError:
+            answer = self._answers[key] = method(self, *args, **kwargs)
+            return answer
+        except TypeError:  # an argument that cannot be a key: ask again
+            return method(self, *args, **kwargs)
+
+    return remembered
+
+
 @dataclass(frozen=True)
 class ReportData:
     """Everything a report shows, computed before anything is rendered; read-only.
@@ -96,6 +132,19 @@ class ReportData:
     """Drafts checked but not counted (every chapter's footer says how many)."""
     adjudication: tuple[RoundSummary, ...] = ()
     """Agreement and adjudication per round, from the study's adjudication log (none without)."""
+
+    @cached_property
+    def _answers(self) -> dict[Any, Any]:
+        """The answers of the named queries asked so far (see :func:`_remembered`)."""
+        return {}
+
+    @cached_property
+    def _index(self) -> queries.CaseIndex:
+        return queries.CaseIndex.of(self.study)
+
+    @cached_property
+    def _numbering(self) -> Mapping[str, int]:
+        return queries.case_numbering(self.study)
 
     # -- lookups for templates: each names the path it could not find ----------------------------
 
@@ -190,30 +239,36 @@ class ReportData:
         values = self.values[path]
         return [values[case_id] for case_id in self.order if case_id in values]
 
+    @_remembered
     def in_range(self, path: str, low: float, high: float) -> Count:
         """Cases whose value of an integer/number group lies in ``[low, high]``."""
         if path not in self.values:
             raise ReportLookupError("an integer or number group", path, self.values)
         return queries.in_range(self.study, path, low, high)
 
+    @_remembered
     def count_all(self, *paths: str) -> Count:
         """Cases that carry every one of the given codes (e.g. both GGZ Drenthe and Cosis)."""
-        return queries.all_of(self.study, [self._counted(p) for p in paths])
+        return self._index.all_of([self._counted(p) for p in paths])
 
+    @_remembered
     def count_any(self, *paths: str) -> Count:
         """Cases that carry at least one of the given codes."""
-        return queries.any_of(self.study, [self._counted(p) for p in paths])
+        return self._index.any_of([self._counted(p) for p in paths])
 
+    @_remembered
     def counted(self, path: str) -> Count:
         """Like :meth:`count`, and says which cases count only through inferred codings."""
-        return queries.cases_with(self.study, self._counted(path))
+        return self._index.cases_with(self._counted(path))
 
+    @_remembered
     def exactly(self, group_path: str, *codes: str) -> Count:
         """Cases whose codes in a group are exactly ``codes`` ("GGZ Drenthe and Cosis only")."""
         if group_path not in self.groups:
             raise ReportLookupError("a coded group or field", group_path, self.groups)
         return queries.exactly(self.study, group_path, codes)
 
+    @_remembered
     def per_case(self, group_path: str, **where: Any) -> queries.PerCase:
         """Records of a group per case, only those whose fields equal ``where`` (mean, range,
         distribution), e.g. ``per_case("support.professionals", involvement="core")``."""
@@ -221,6 +276,7 @@ class ReportData:
             raise ReportLookupError("a record group", group_path, self.records)
         return queries.records_per_case(self.study, group_path, where)
 
+    @_remembered
     def distinct(self, field_path: str, **where: Any) -> queries.Distinct:
         """The distinct values of a record field across the cases, each with its cases (of a
         single or multi group: its codes that cases have)."""
@@ -301,6 +357,7 @@ class ReportData:
     def title(self) -> str:
         return self.framework.framework.title.get(self.lang)
 
+    @_remembered
     def with_records(self, group_path: str, **where: Any) -> Count:
         """Cases with at least one record of a group whose fields equal ``where``, e.g.
         ``with_records("support.professionals", discipline="nurse", casemanager=True)``."""
@@ -308,6 +365,7 @@ class ReportData:
             raise ReportLookupError("a record group", group_path, self.records)
         return queries.cases_with_records(self.study, group_path, where)
 
+    @_remembered
     def with_each(self, field_path: str, *alternatives: list[str], **where: Any) -> Count:
         """Cases whose records hold a code of every alternative, e.g. ``with_each(
         "support.professionals.discipline", ["psychiatrist", "nurse_specialist"],
@@ -325,11 +383,13 @@ class ReportData:
             raise ReportLookupError("a record group of study.yaml", path, ())
         return queries.select_records(records, where)
 
+    @_remembered
     def quote(self, path: str, speaker: str | None = None, **where: Any) -> queries.Quote | None:
         """The first verbatim evidence quote behind a path (of ``speaker``, when given), or None."""
         found = queries.quotes(self.study, path, speaker, where)
         return found[0] if found else None
 
+    @_remembered
     def quotes(self, path: str, speaker: str | None = None, **where: Any) -> tuple[Any, ...]:
         """All verbatim evidence quotes behind a path (of ``speaker``, when given), case order."""
         return queries.quotes(self.study, path, speaker, where)
@@ -346,11 +406,11 @@ class ReportData:
 
     def case_number(self, case_id: str) -> int:
         """The report's number of a case (position in case-id order + 1: c02 is "casus 2")."""
-        return queries.case_numbers(self.study, [case_id])[0]
+        return queries.case_numbers(self.study, [case_id], self._numbering)[0]
 
     def case_numbers(self, count: Count) -> tuple[int, ...]:
         """The report's numbers of a count's cases ("casus 2, 3, 7, 9 en 10"), in case-id order."""
-        return queries.case_numbers(self.study, count.cases)
+        return queries.case_numbers(self.study, count.cases, self._numbering)
 
     def has_finding(self, path: str) -> bool:
         """Whether ``study.yaml`` holds a study-level finding at ``path`` (a chapter states the
