@@ -4,7 +4,8 @@ to run the command line in-process through its entry point."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+import shutil
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,3 +66,24 @@ def run_cli() -> Iterator[object]:
         return CliResult(result.exit_code, result.stdout, result.stderr)
 
     yield run
+
+
+@pytest.fixture(scope="session")
+def replicated(tmp_path_factory: pytest.TempPathFactory) -> Callable[[int], Path]:
+    """A study of ``n`` cases: the shipped framework, and the shipped cases copied under new ids
+    (c01 → c01x0, c01x1, …) until there are ``n`` (as ``benchmarks/run.py`` replicates them)."""
+    shipped = sorted((REPO_ROOT / "cases").glob("c*.yaml"))
+
+    def make(n: int) -> Path:
+        study = tmp_path_factory.mktemp(f"replicated-{n}")
+        (study / "cases").mkdir()
+        shutil.copy(REPO_ROOT / "framework.yaml", study / "framework.yaml")
+        for index in range(n):
+            source = shipped[index % len(shipped)]
+            new_id = f"{source.stem}x{index // len(shipped)}"
+            text = source.read_text(encoding="utf-8")
+            text = text.replace(f"id: {source.stem}", f"id: {new_id}", 1)
+            (study / "cases" / f"{new_id}.yaml").write_text(text, encoding="utf-8")
+        return study
+
+    return make

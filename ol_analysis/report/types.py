@@ -92,6 +92,21 @@ class MatrixRow:
     total: Count
 
 
+CASES_ACROSS_A_PAGE = 15
+"""The most cases a matrix shows as columns; beyond it, cases are rows (a chart of one counts
+them instead of naming them)."""
+
+LINES_DOWN_A_PAGE = 40
+"""The most labels a chart lists one under another: a line of 9 pt text takes 0.22 inch, and
+an A4 page's text is 9.7 inches high. A chart with more (a case or a partner each) is drawn
+as counts instead."""
+
+BARS_DOWN_A_PAGE = 30
+"""The most bars a chart draws one under another: a bar with a label of up to two lines takes
+a quarter inch, and the axis and legend take the rest of a page. Beyond it, the smallest
+share one bar."""
+
+
 @dataclass(frozen=True)
 class CaseCodeMatrix:
     """The case-by-code matrix of a group: ``cells`` follow ``cases`` (``matrix --json``)."""
@@ -100,6 +115,17 @@ class CaseCodeMatrix:
     label: str
     cases: tuple[str, ...]
     rows: tuple[MatrixRow, ...]
+
+    @property
+    def wide(self) -> bool:
+        """More cases than fit across a page: the matrices page shows it turned, a case a
+        row."""
+        return len(self.cases) > CASES_ACROSS_A_PAGE
+
+    @property
+    def by_case(self) -> tuple[tuple[str, tuple[Any, ...]], ...]:
+        """The matrix turned: each case with its cell per row."""
+        return _by_case(self.cases, self.rows)
 
 
 @dataclass(frozen=True)
@@ -111,10 +137,6 @@ class StatusRow:
     cells: tuple[str | None, ...]
     by_status: Mapping[str, Count]
     count: Count
-
-
-CASES_ACROSS_A_PAGE = 15
-"""The most cases a matrix shows as columns; beyond it, cases are rows."""
 
 
 @dataclass(frozen=True)
@@ -138,6 +160,16 @@ class StatusMatrix:
         case (a study of a few hundred cases would otherwise write lines of thousands of
         characters)."""
         return len(self.cases) > CASES_ACROSS_A_PAGE
+
+    @property
+    def by_case(self) -> tuple[tuple[str, tuple[str | None, ...]], ...]:
+        """The matrix turned: each case with its status per row."""
+        return _by_case(self.cases, self.rows)
+
+
+def _by_case(cases: tuple[str, ...], rows: tuple[Any, ...]) -> tuple[tuple[str, Any], ...]:
+    cells = zip(*(row.cells for row in rows), strict=True) if rows else ((),) * len(cases)
+    return tuple(zip(cases, cells, strict=True))
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,12 @@ from ol_analysis.report.figures.cache import (
     stable_text,
     study_fingerprint,
 )
-from ol_analysis.report.figures.networks import draw_partner_network
+from ol_analysis.report.figures.networks import (
+    draw_partner_counts,
+    draw_partner_network,
+    partner_bars,
+    partners_at_scale,
+)
 from ol_analysis.report.figures.style import (
     EMPTY,
     PNG_DPI,
@@ -44,6 +49,7 @@ if TYPE_CHECKING:
 
     from ol_analysis.core.study import Study
     from ol_analysis.report.data import ReportData
+    from ol_analysis.report.types import StatusMatrix
 
 
 @dataclass(frozen=True)
@@ -124,11 +130,19 @@ def draw_key_moments(data: ReportData) -> Figure:
 
 
 def draw_if_then_matrix(data: ReportData) -> Figure:
-    """Statements × cases, one colour per status; cells of cases without a record white."""
+    """Statements × cases, one colour per status; cells of cases without a record white. With
+    more cases than fit across a page (``StatusMatrix.wide``), each statement's cases counted
+    per status instead (:func:`draw_status_counts`)."""
+    table = data.status_matrix(data.roles.if_then or "")
+    if table.wide:
+        return draw_status_counts(data, table)
+    return _draw_status_grid(data, table)
+
+
+def _draw_status_grid(data: ReportData, table: StatusMatrix) -> Figure:
     from matplotlib.colors import ListedColormap
     from matplotlib.patches import Patch
 
-    table = data.status_matrix(data.roles.if_then or "")
     colours = colours_for(code_id for code_id, _label in table.statuses)
     index = {status: i + 1 for i, (status, _label) in enumerate(table.statuses)}
     grid = [[index.get(cell or "", 0) for cell in row.cells] for row in table.rows]
@@ -155,6 +169,50 @@ def draw_if_then_matrix(data: ReportData) -> Figure:
     return figure
 
 
+LABELLED_SHARE = 0.05
+"""A bar segment shows its count when it is at least this share of all cases: a narrower
+one has no room for the number (the counts are in the chapter's table too)."""
+
+
+def status_counts(table: StatusMatrix) -> tuple[tuple[int, ...], ...]:
+    """Per row of a status matrix: its cases per status, in the order of ``table.statuses``,
+    and last the cases without a record for the row."""
+    return tuple(
+        (*(row.by_status[status].n for status, _label in table.statuses), row.cells.count(None))
+        for row in table.rows
+    )
+
+
+def draw_status_counts(data: ReportData, table: StatusMatrix) -> Figure:
+    """A status matrix of many cases: per row (statement) one bar of all cases, split by
+    status in the matrix's colours, the cases without a record white; the cases are counted,
+    not named (the chapter's table has a line per case)."""
+    colours = colours_for(status for status, _label in table.statuses)
+    series = [(colours[s], label) for s, label in table.statuses]
+    series.append((EMPTY, ui_text("not_coded", data.lang)))
+    counts = status_counts(table)
+    rows = range(len(table.rows))
+    figure = new_figure(1.4 + 0.4 * max(len(table.rows), 1))
+    axes = figure.add_subplot()
+    axes.set_xlabel(ui_text("n_cases", data.lang))
+    axes.spines[["top", "right"]].set_visible(False)
+    least = max(LABELLED_SHARE * len(table.cases), 1)
+    left = [0] * len(table.rows)
+    for index, (colour, label) in enumerate(series):
+        widths = [row[index] for row in counts]
+        bars = axes.barh(
+            rows, widths, left=left, color=colour, edgecolor="#888888", linewidth=0.5, label=label
+        )
+        shown = [str(width) if width >= least else "" for width in widths]
+        axes.bar_label(bars, labels=shown, label_type="center", fontsize=8)
+        left = [start + width for start, width in zip(left, widths, strict=True)]
+    axes.set_yticks(rows, [wrap(r.label, 40) for r in table.rows], fontsize=9)
+    axes.invert_yaxis()
+    axes.set_xlim(0, max(len(table.cases), 1))
+    figure.legend(loc="outside lower center", ncols=3, fontsize=9, frameon=False)
+    return figure
+
+
 # --- all figures, and writing them --------------------------------------------------------------
 
 
@@ -164,14 +222,24 @@ def figure_titles(data: ReportData) -> dict[str, str]:
     titles = {
         "course_patterns": lambda: data.label(data.roles.course_pattern or "").capitalize(),
         "key_moments": lambda: data.label(data.roles.timeline or "").capitalize(),
-        "if_then_matrix": lambda: data.label(data.roles.if_then or "").capitalize(),
-        "partner_network": lambda: ui_text("partner_network", lang),
+        "if_then_matrix": lambda: _status_title(data),
+        "partner_network": lambda: ui_text(
+            "partner_counts" if partners_at_scale(data) else "partner_network", lang
+        ),
     }
     found = {name: titles[name]() for name in available(data)}
     for case_id in data.order:
         title = data.case(case_id).title
         found[f"network_{case_id}"] = ui_text("network_of", lang).format(id=case_id, title=title)
     return found
+
+
+def _status_title(data: ReportData) -> str:
+    label = data.label(data.roles.if_then or "").capitalize()
+    table = data.status_matrix(data.roles.if_then or "")
+    if not table.wide:
+        return label
+    return ui_text("status_counts", data.lang).format(label=label, n=len(table.cases))
 
 
 def available(data: ReportData) -> list[str]:
@@ -198,7 +266,9 @@ def _drawers(data: ReportData) -> list[tuple[str, Drawer]]:
         "course_patterns": lambda: draw_course_patterns(data),
         "key_moments": lambda: draw_key_moments(data),
         "if_then_matrix": lambda: draw_if_then_matrix(data),
-        "partner_network": lambda: draw_partner_network(data),
+        "partner_network": lambda: (
+            draw_partner_counts(data) if partners_at_scale(data) else draw_partner_network(data)
+        ),
     }
     drawers: list[tuple[str, Drawer]] = [(name, charts[name]) for name in available(data)]
     drawers += [
@@ -243,14 +313,21 @@ def figure_keys(data: ReportData) -> dict[str, str]:
 
 def _chart_input(data: ReportData, name: str) -> Any:
     """What a cross-case chart shows of the data (its drawer reads nothing else besides the
-    framework and the language), so that an edit the chart does not show keeps it cached."""
+    framework and the language), so that an edit the chart does not show keeps it cached. A
+    chart drawn as counts at scale is keyed by its counts."""
     roles = data.roles
     if name == "course_patterns":
         return (roles, data.group(roles.course_pattern or ""))
     if name == "key_moments":
         return (roles, data.record_group(roles.timeline or "").pair(*MOMENT_FIELDS))
     if name == "if_then_matrix":
-        return (roles, data.status_matrix(roles.if_then or ""))
+        table = data.status_matrix(roles.if_then or "")
+        if table.wide:
+            labels = tuple(row.label for row in table.rows)
+            return (roles, "counts", len(table.cases), table.statuses, labels, status_counts(table))
+        return (roles, table)
+    if partners_at_scale(data):
+        return (roles, "counts", partner_bars(data))
     return (roles, data.order, data.partners)
 
 

@@ -14,12 +14,16 @@ from typing import TYPE_CHECKING
 from ol_analysis.report.figures.style import (
     field_codes,
     new_figure,
+    ui_text,
+    wrap,
 )
+from ol_analysis.report.types import BARS_DOWN_A_PAGE, LINES_DOWN_A_PAGE
 
 if TYPE_CHECKING:
     import networkx as nx
     from matplotlib.figure import Figure
 
+    from ol_analysis.analysis.network import PartnerTally
     from ol_analysis.core.framework import Code
     from ol_analysis.report.data import ReportData
 
@@ -109,4 +113,56 @@ def draw_partner_network(data: ReportData) -> Figure:
         )
     axes.set_xlim(-0.35, 1.9)
     axes.margins(y=0.04)
+    return figure
+
+
+def partners_at_scale(data: ReportData) -> bool:
+    """More cases or partners than a page lists one under another: the partner chart counts
+    cases per partner (:func:`draw_partner_counts`) instead of drawing every case's links."""
+    return max(len(data.order), len(data.partners.present)) > LINES_DOWN_A_PAGE
+
+
+def partner_bars(data: ReportData) -> tuple[tuple[str, int, int], ...]:
+    """(label, cases, of which coordinated by the team) per partner, most frequent first.
+
+    Beyond a page of bars, the least frequent partners share one bar: the cases with any of
+    them, so that no bar counts a case twice.
+    """
+    ranked = data.partners.ranked
+    room = BARS_DOWN_A_PAGE if len(ranked) <= BARS_DOWN_A_PAGE else BARS_DOWN_A_PAGE - 1
+    bars = [(p.label, p.count.n, p.coordinated.n) for p in ranked[:room]]
+    rest: tuple[PartnerTally, ...] = ranked[room:]
+    if rest:
+        cases = set().union(*(p.count.cases for p in rest))
+        coordinated = set().union(*(p.coordinated.cases for p in rest))
+        label = ui_text("other_partners", data.lang).format(n=len(rest))
+        bars.append((label, len(cases), len(coordinated)))
+    return tuple(bars)
+
+
+def draw_partner_counts(data: ReportData) -> Figure:
+    """Network partners (one bar each, most frequent first) by the number of cases they are
+    involved in, split by whether the team coordinated with them. The cases behind each bar
+    are listed in the partner table (Bijlage I), so the chart need not name them."""
+    bars = partner_bars(data)
+    rows = range(len(bars))
+    coordinated = [c for _label, _n, c in bars]
+    figure = new_figure(1.2 + 0.25 * max(len(bars), 4))
+    axes = figure.add_subplot()
+    axes.set_xlabel(ui_text("n_cases", data.lang))
+    axes.spines[["top", "right"]].set_visible(False)
+    left = [0] * len(bars)
+    if any(coordinated):
+        with_label = ui_text("with_coordination", data.lang)
+        axes.barh(rows, coordinated, color=COORDINATED, label=with_label)
+        left = coordinated
+    others = [n - c for (_label, n, _c), c in zip(bars, left, strict=True)]
+    without_label = ui_text("without_coordination", data.lang) if any(coordinated) else None
+    last = axes.barh(rows, others, left=left, color=KIND_STYLE["partner"][0], label=without_label)
+    axes.bar_label(last, labels=[str(n) for _label, n, _c in bars], padding=3, fontsize=8)
+    axes.set_yticks(rows, [wrap(label, 32) for label, _n, _c in bars], fontsize=9)
+    axes.invert_yaxis()
+    axes.set_xlim(0, max([n for _label, n, _c in bars] + [1]) * 1.1)
+    if any(coordinated):
+        figure.legend(loc="outside lower center", ncols=2, fontsize=9, frameon=False)
     return figure

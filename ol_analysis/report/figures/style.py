@@ -35,6 +35,23 @@ TEXT = {
         "nl": "Netwerkpartners per casus (tussen haakjes: het aantal casussen)",
         "en": "Network partners per case (in brackets: the number of cases)",
     },
+    "partner_counts": {
+        "nl": "Netwerkpartners naar het aantal casussen waarin zij betrokken zijn",
+        "en": "Network partners by the number of cases they are involved in",
+    },
+    "other_partners": {
+        "nl": "overige {n} netwerkpartners samen",
+        "en": "the other {n} network partners together",
+    },
+    "with_coordination": {"nl": "met afstemming door het team", "en": "coordinated by the team"},
+    "without_coordination": {
+        "nl": "zonder afstemming door het team",
+        "en": "not coordinated by the team",
+    },
+    "status_counts": {
+        "nl": "{label}: aantal casussen per status ({n} casussen)",
+        "en": "{label}: number of cases per status ({n} cases)",
+    },
 }
 # Paul Tol's colour-blind safe palette; status and valence colours by meaning where known.
 PALETTE = ("#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE", "#AA3377", "#BBBBBB")
