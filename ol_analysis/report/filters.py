@@ -156,6 +156,7 @@ class Output:
     links: list[str] = field(default_factory=list)
     nonce: str = field(default_factory=lambda: secrets.token_hex(6))
     max_ids: int | None = IDS_INLINE_MAX
+    _case_links: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def _placeholder(self, html: str) -> str:
         self.links.append(html)
@@ -166,11 +167,17 @@ class Output:
         pattern = re.compile(f"OLREF{self.nonce}N(\\d+)E")
         return pattern.sub(lambda match: self.links[int(match[1])], html)
 
+    def _link(self, case_id: str) -> str:
+        """A case's link, escaped as ``Markup.format`` would, made once per document: a big
+        study's counts name the same cases thousands of times."""
+        link = self._case_links.get(case_id)
+        if link is None:
+            href = escape(self.case_href.format(id=case_id))
+            link = self._case_links[case_id] = f'<a href="{href}">{escape(case_id)}</a>'
+        return link
+
     def _links(self, count: Count) -> Markup:
-        return Markup(", ").join(
-            Markup('<a href="{}">{}</a>').format(self.case_href.format(id=c), c)
-            for c in count.cases
-        )
+        return Markup(", ".join(map(self._link, count.cases)))
 
     def ids(self, count: Count) -> str:
         self.counts.append(count)

@@ -211,3 +211,21 @@ def test_case_ids_inside_brackets_join_them_with_a_colon() -> None:
     assert unnest_ids("(3 van 11 casussen (q-1.a))") == "(3 van 11 casussen: q-1.a)"
     kept = "(6 casussen (c02, c03), waarvan 6 afgeleid) en bij vijf casussen (c01, c04)"
     assert unnest_ids(kept) == kept
+
+
+class _Log:
+    """Not a known mutable: its ``append`` is as safe as any method."""
+
+    def append(self, entry: object) -> str:
+        return f"logged {entry}"
+
+
+def test_the_sandbox_judges_each_type_and_attribute_every_time() -> None:
+    env = make_env()
+    template = env.from_string("{{ log.append(1) }}|{{ xs.index(1) }}|{{ xs.append(2) }}")
+    for _ in range(2):  # the kept verdicts are those the sandbox gives the first time
+        with pytest.raises(SecurityError):
+            template.render(log=_Log(), xs=[1])
+        assert env.from_string("{{ log.append(1) }}").render(log=_Log()) == "logged 1"
+        with pytest.raises(SecurityError):
+            env.from_string("{{ log.__class__ }}").render(log=_Log())
