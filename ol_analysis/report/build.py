@@ -267,7 +267,8 @@ def _figures(
 ) -> dict[str, FigureRef]:
     refs = {}
     workers = min(os.cpu_count() or 1, 4)
-    for figure in write_figures(data, staging / "figures", cache=cache, workers=workers):
+    figures = write_figures(data, staging / "figures", cache=cache, workers=workers, staging=True)
+    for figure in figures:
         for path in (figure.svg, figure.png):
             if path is not None:
                 written.append(Path(path).relative_to(staging).as_posix())

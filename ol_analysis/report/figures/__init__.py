@@ -430,24 +430,28 @@ def write_figures(
     png: bool = True,
     cache: FigureCache | None = None,
     workers: int = 1,
+    staging: bool = False,
 ) -> list[WrittenFigure]:
     """Write ``figures_dir/<name>.svg`` (and ``.png``) for every figure; returns what was written.
 
     ``source`` is the build's gathered report data (or a loaded study, gathered here in
     ``lang``). Figures of cases no longer in the study (``network_<id>``) are removed so that a
-    renamed case leaves nothing stale behind.
+    renamed case leaves nothing stale behind. Each file replaces the old one in one step;
+    ``staging`` says ``figures_dir`` is a build's staging folder, swapped in whole once every
+    output is written, where plain writes do (one synced write per file took 2.5 s of 600).
     """
     data = _as_report_data(source, lang)
     figures_dir = Path(figures_dir)
     figures_dir.mkdir(parents=True, exist_ok=True)
+    write = Path.write_bytes if staging else write_bytes_atomic
     written = []
     for figure in render_figures(data, png=png, cache=cache, workers=workers):
         svg_path = figures_dir / f"{figure.name}.svg"
-        write_bytes_atomic(svg_path, figure.svg)
+        write(svg_path, figure.svg)
         png_path = None
         if figure.png is not None:
             png_path = figures_dir / f"{figure.name}.png"
-            write_bytes_atomic(png_path, figure.png)
+            write(png_path, figure.png)
         written.append(WrittenFigure(figure.name, figure.title, svg_path, png_path))
     current = {f.name for f in written}
     for stale in figures_dir.glob("network_*.*"):
