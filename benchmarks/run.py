@@ -63,9 +63,16 @@ import ol_analysis
 from ol_analysis.report.build import build_report
 out = pathlib.Path(STUDY, "build-bench")
 import shutil; shutil.rmtree(out, ignore_errors=True)
+steps, last = {}, [None, 0.0]
+def progress(step, done, total):
+    now = time.perf_counter()
+    if last[0] is not None:
+        steps[last[0]] = round(now - last[1], 2)
+    last[0], last[1] = step, now
 start = time.perf_counter()
 study = ol_analysis.load_study(STUDY)
-build_report(study, out)
+steps["load"] = round(time.perf_counter() - start, 2)
+build_report(study, out, progress=progress)
 elapsed = time.perf_counter() - start
 """
 _REBUILD = """
@@ -112,6 +119,7 @@ finally:
 _REPORT = """
 import json, resource
 print(json.dumps({"seconds": elapsed, "complete": globals().get("complete"),
+                  "steps": globals().get("steps"),
                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 
@@ -171,6 +179,12 @@ def main() -> None:
     parser.add_argument(
         "--skip-full-above", type=int, default=None, help="Measure the full build up to N cases."
     )
+    parser.add_argument(
+        "--edits-up-to",
+        type=int,
+        default=None,
+        help="Measure the rebuild after an edit and serve's reload up to N cases.",
+    )
     args = parser.parse_args()
     sys.path.insert(0, str(HERE))
     from generate import write_study
@@ -201,14 +215,12 @@ def main() -> None:
                 continue
             full_too = args.skip_full_above is None or size <= args.skip_full_above
             results = [measure(_VALIDATE, study), measure(_BUILD, study)]
-            if full_too:
-                results += [
-                    measure(_FULL, study),
-                    measure(_REBUILD, study),
-                    measure(_RELOAD, study),
-                ]
+            edits_too = full_too and (args.edits_up_to is None or size <= args.edits_up_to)
+            results += [measure(_FULL, study) if full_too else {}]
+            if edits_too:
+                results += [measure(_REBUILD, study), measure(_RELOAD, study)]
             else:
-                results += [{}, {}, {}]
+                results += [{}, {}]
             full = results[2].get("seconds")
             per_case = f"{1000 * full / size:12.1f}" if full else f"{'n/a':>12}"
             peak = max((r.get("peak_mb", 0) for r in results), default=0)
@@ -222,6 +234,9 @@ def main() -> None:
             for name, result in zip(columns, results, strict=True):
                 if "error" in result:
                     print(f"        {name}: {result['error']}")
+            if results[2].get("steps"):
+                where = ", ".join(f"{step} {s:.2f}" for step, s in results[2]["steps"].items())
+                print(f"        full build, s per step: {where}")
 
 
 if __name__ == "__main__":
