@@ -50,6 +50,8 @@ from ol_analysis.report.types import (
     Crosstab,
     FrameworkMatrix,
     GroupCounts,
+    ItemView,
+    PartView,
     RecordSummary,
     StatusMatrix,
 )
@@ -200,6 +202,16 @@ class ReportData:
             return self.cases[case_id]
         except KeyError:
             raise ReportLookupError("a case of the study", case_id, self.cases) from None
+
+    def case_part(self, case_id: str, part_id: str) -> PartView | None:
+        """A part of a case's view (``.items``, ``.records``), or None when it has none."""
+        return next((part for part in self.case(case_id).parts if part.id == part_id), None)
+
+    def case_item(self, case_id: str, path: str) -> ItemView | None:
+        """A group of a case's view (``.text``, ``.inferred``, ``.codes``), or None when the
+        case does not code it: ``data.case_item(case.id, "scaling.cost_band")``."""
+        parts = self.case(case_id).parts
+        return next((item for part in parts for item in part.items if item.path == path), None)
 
     def label(self, path: str) -> str:
         """The label of a part, group, field or code in the report's language."""

@@ -34,6 +34,7 @@ from jinja2 import (
     pass_context,
     select_autoescape,
 )
+from jinja2.bccache import Bucket, BytecodeCache
 from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from markdown_it import MarkdownIt
@@ -101,6 +102,26 @@ class RenderContext:
     """With ``build --include-sources``: quotes link to their place on the source pages."""
 
 
+class _CompiledTemplates(BytecodeCache):
+    """Templates compiled once per process, by file and source (Jinja compares the source's
+    checksum, so an edited template is compiled again): ``serve`` makes an environment per
+    build, which compiled every template again, about a second of each rebuild."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = _CompiledTemplates()
+
+
 class _Sandbox(ImmutableSandboxedEnvironment):
     """The immutable sandbox, keeping its verdict on each attribute a template reads: the
     verdict depends only on the object's type and the attribute's name (not on the value), and
@@ -130,6 +151,7 @@ def make_env(
     loaders.append(PackageLoader("ol_analysis", "templates"))
     env = _Sandbox(
         loader=ChoiceLoader(loaders),
+        bytecode_cache=_COMPILED,
         undefined=StrictUndefined,
         autoescape=select_autoescape(
             enabled_extensions=("html", "htm", "xml"), default_for_string=False, default=False

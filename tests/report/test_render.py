@@ -229,3 +229,16 @@ def test_the_sandbox_judges_each_type_and_attribute_every_time() -> None:
         assert env.from_string("{{ log.append(1) }}").render(log=_Log()) == "logged 1"
         with pytest.raises(SecurityError):
             env.from_string("{{ log.__class__ }}").render(log=_Log())
+
+
+def test_a_template_edited_between_builds_is_compiled_again(tmp_path: Path) -> None:
+    template = tmp_path / "note.md.j2"
+    template.write_text("first {{ 1 }}\n", encoding="utf-8")
+    assert make_env(tmp_path).get_template("note.md.j2").render() == "first 1\n"
+    assert make_env(tmp_path).get_template("note.md.j2").render() == "first 1\n"
+    template.write_text("again {{ 2 }}\n", encoding="utf-8")
+    assert make_env(tmp_path).get_template("note.md.j2").render() == "again 2\n"
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "note.md.j2").write_text("other\n", encoding="utf-8")
+    assert make_env(other).get_template("note.md.j2").render() == "other\n"

@@ -205,6 +205,20 @@ def test_case_views_and_timeline(tiny: ReportData) -> None:
     assert tiny.case("t4").summary == ""
 
 
+def test_a_part_and_a_group_of_a_case_view_by_id(tiny: ReportData) -> None:
+    profile = tiny.case_part("t3", "profile")
+    assert profile is not None and profile.id == "profile"
+    assert profile == next(p for p in tiny.case("t3").parts if p.id == "profile")
+    assert tiny.case_part("t3", "no_such_part") is None
+    pattern = tiny.case_item("t3", "course.pattern")
+    assert pattern is not None and (pattern.path, pattern.codes) == ("course.pattern", ("rising",))
+    empty = tiny.case_item("t2", "course.outcomes")  # coded as an empty list
+    assert empty is not None and empty.text == ""
+    assert tiny.case_item("t2", "course.no_such_group") is None
+    with pytest.raises(ReportLookupError, match="a case of the study"):
+        tiny.case_item("t9", "course.pattern")
+
+
 def test_report_data_is_read_only(tiny: ReportData) -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         tiny.n_cases = 5  # type: ignore[misc]
