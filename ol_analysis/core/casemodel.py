@@ -4,12 +4,17 @@ One model per part, one field per group; codes are checked against the group's v
 a "did you mean" hint; both the plain form (``stability``) and the expanded form
 (``{code: stability, evidence: …}``) are accepted. The JSON Schema for editors is generated from
 these same classes (:mod:`ol_analysis.core.schema`).
+
+A loaded study keeps each valid case as a :class:`Record` (:meth:`CaseModels.record`): the same
+fields and values, read the same way, without what a pydantic instance carries for validation.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -219,6 +224,7 @@ class CaseModels:
     def __init__(self, framework: Framework, scope: Scope = "case") -> None:
         self.framework = framework
         self.scope: Scope = scope
+        self._records: dict[type[BaseModel], type[Record]] = {}
         self.part_specs: list[Part] = framework.parts if scope == "case" else framework.study_parts
         self.evidence = self._evidence_model()
         self.analysis = self._analysis_model()
@@ -254,6 +260,36 @@ class CaseModels:
                 for part in self.part_specs
             },
         )
+
+    def record(self, model: BaseModel | Record) -> Record:
+        """A validated model of these classes as a :class:`Record`, built once: short texts
+        shared with the other cases, the pydantic instance left to be freed. A record is
+        returned as it is."""
+        return self._compact(model)  # type: ignore[no-any-return]
+
+    def _compact(self, value: Any) -> Any:
+        kind = type(value)
+        if kind is str:
+            return sys.intern(value) if len(value) <= _SHARED_TEXT_MAX else value
+        if kind is list:
+            return [self._compact(item) for item in value]
+        if kind in _PLAIN:
+            return value
+        record = self._records.get(kind)
+        if record is None:
+            if not issubclass(kind, BaseModel):
+                return value
+            record = self._records[kind] = _record_class(kind)
+        made = _new(record)
+        values = value.__dict__
+        for name, put in record._setters:
+            item = values[name]
+            kind = type(item)
+            if kind is str:
+                put(made, sys.intern(item) if len(item) <= _SHARED_TEXT_MAX else item)
+            else:
+                put(made, item if kind in _PLAIN else self._compact(item))
+        return made
 
     @property
     def document_name(self) -> str:
@@ -403,3 +439,90 @@ def _scalar_schema(kind: str, group: Group) -> dict[str, Any]:
     if group.max is not None:
         schema["maximum"] = group.max
     return schema
+
+
+_SHARED_TEXT_MAX = 40
+"""Texts up to this length (codes, statuses, sections, short answers) are shared between the
+cases that hold them (:func:`sys.intern`); longer ones (quotes, notes) are mostly unique."""
+
+
+class Record:
+    """The values of a validated model, compact and read-only: a slot per field.
+
+    A study of thousands of cases holds every case at once. A pydantic instance keeps, besides
+    its values, an instance dict and the set of fields given, about 500 bytes per coded item
+    before any value; a record keeps its values only (76 KB a synthetic case as models, about
+    a third of it as records). It is read like the model it was made from: attributes by field
+    name (``item.code``, ``record.evidence``), ``model_dump()`` and ``model_dump_json()`` with
+    the model's output, equality by class and values.
+    """
+
+    __slots__ = ()
+    _field_names: ClassVar[tuple[str, ...]] = ()
+    _setters: ClassVar[tuple[tuple[str, Callable[[Any, Any], None]], ...]] = ()
+
+    def __init__(self, *values: Any) -> None:
+        for (_name, put), value in zip(self._setters, values, strict=True):
+            put(self, value)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{type(self).__name__} is read-only: a loaded case does not change")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"{type(self).__name__} is read-only: a loaded case does not change")
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return all(getattr(self, n) == getattr(other, n) for n in self._field_names)
+
+    __hash__ = None  # type: ignore[assignment]  # like the model: values may be lists
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._field_names)
+        return f"{type(self).__name__}({shown})"
+
+    def model_dump(self, *, mode: Literal["python", "json"] = "python") -> dict[str, Any]:
+        """Every field as plain data, nested records as dicts (the model's ``model_dump``; the
+        values are JSON's own types, so both modes give the same)."""
+        return {name: _dumped(getattr(self, name)) for name in self._field_names}
+
+    def model_dump_json(self) -> str:
+        """:meth:`model_dump` as compact JSON, the text of the model's ``model_dump_json``."""
+        return json.dumps(self, default=_fields, ensure_ascii=False, separators=(",", ":"))
+
+
+_PLAIN = frozenset({type(None), bool, int, float})
+_new = object.__new__
+
+
+def _dumped(value: Any) -> Any:
+    if isinstance(value, Record):
+        return value.model_dump()
+    if isinstance(value, list):
+        return [_dumped(item) for item in value]
+    return value
+
+
+def _fields(value: Any) -> dict[str, Any]:
+    """A record's fields for :func:`json.dumps`, which writes the values itself."""
+    if not isinstance(value, Record):
+        raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+    return {name: getattr(value, name) for name in value._field_names}
+
+
+def _record_class(model: type[BaseModel]) -> type[Record]:
+    names = tuple(model.model_fields)
+    record = type(
+        model.__name__,
+        (Record,),
+        {
+            "__slots__": names,
+            "_field_names": names,
+            "__doc__": model.__doc__,
+            "__module__": __name__,
+        },
+    )
+    # each slot's own setter: a record is read-only to everyone else
+    record._setters = tuple((name, getattr(record, name).__set__) for name in names)  # type: ignore[attr-defined]
+    return record

@@ -20,13 +20,13 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from ol_analysis.core.casemodel import CaseModels
+from ol_analysis.core.casemodel import CaseModels, Record
 from ol_analysis.core.framework import Framework
 from ol_analysis.core.validate import validate_document
 from ol_analysis.core.yamlsource import SourceDocument, read_yaml
 from ol_analysis.diagnostics import Diagnostic
 
-ReadCase = tuple[list[Diagnostic], BaseModel | None, SourceDocument | None]
+ReadCase = tuple[list[Diagnostic], BaseModel | Record | None, SourceDocument | None]
 """What reading one case file gives: its problems, its model (None when invalid) and its
 parsed document (None when unreadable)."""
 
@@ -85,7 +85,9 @@ class CaseFileCache:
             self.hits += 1
             return list(entry.read[0]), entry.read[1], entry.read[2]
         self.misses += 1
-        read = read_case(models, file, shown)
+        problems, model, doc = read_case(models, file, shown)
+        # kept as the compact record a loaded study holds, so that a load gives the same object
+        read = (problems, models.record(model) if model is not None else None, doc)
         if models is self._models:
             self._entries[key] = _Entry(digest, shown, (list(read[0]), read[1], read[2]))
         return read

@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ol_analysis.core.casemodel import CaseModels
+from ol_analysis.core.casemodel import CaseModels, Record
 from ol_analysis.core.framework import Framework, Group, load_framework
 from ol_analysis.core.loadcache import CaseFileCache, read_case
 from ol_analysis.core.memos import MEMOS_FOLDER, Memos, check_targets, memo_files, read_memos
@@ -95,12 +95,14 @@ class CaseFile:
 class Case:
     """One validated case: its model plus accessors by dotted group path.
 
-    The study-level findings (``study.yaml``) are read into the same class: ``Study.findings``.
+    A loaded study's cases hold their model as a :class:`~ol_analysis.core.casemodel.Record`,
+    the compact read-only copy of the validated pydantic model, read the same way. The
+    study-level findings (``study.yaml``) are read into the same class: ``Study.findings``.
     """
 
     id: str
     path: str
-    model: BaseModel
+    model: BaseModel | Record
     document: SourceDocument | None = field(default=None, compare=False, repr=False)
     """The parsed file with source positions, for checks that report at a line."""
     framework: Framework | None = field(default=None, compare=False, repr=False)
@@ -108,7 +110,7 @@ class Case:
 
     @property
     def title(self) -> str:
-        return str(self.model.title)  # type: ignore[attr-defined]
+        return str(self.model.title)  # type: ignore[union-attr]
 
     @property
     def summary(self) -> str:
@@ -501,7 +503,9 @@ def check_case_files(
         if keep_cases and model is not None and case_id is not None:
             # the case keeps only where its text is: positions are re-read on demand, so that a
             # study of thousands of cases holds its models and not every parsed tree twice
-            cases[case_id] = Case(case_id, shown, model, SourceDocument(shown, None, file=file))
+            cases[case_id] = Case(
+                case_id, shown, models.record(model), SourceDocument(shown, None, file=file)
+            )
     ordered = dict(sorted(cases.items()))
     return ordered, sort_unique(diagnostics), checked
 
@@ -512,7 +516,7 @@ def _check_one(
     shown: str,
     first_seen: dict[str, str],
     cache: CaseFileCache | None = None,
-) -> tuple[list[Diagnostic], BaseModel | None, SourceDocument | None]:
+) -> tuple[list[Diagnostic], BaseModel | Record | None, SourceDocument | None]:
     """The problems of one case file, its model (None when invalid) and its parsed document."""
     if not file.is_file():
         what = "a folder, not a case file" if file.is_dir() else "no such file"

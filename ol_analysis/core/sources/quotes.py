@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from ol_analysis.core.casemodel import Record
 from ol_analysis.core.framework import Framework
 from ol_analysis.core.sources.manifest import (
     Entry,
@@ -183,7 +184,7 @@ def _at_entry(
 
 
 def evidence_items(
-    framework: Framework, model: BaseModel
+    framework: Framework, model: BaseModel | Record
 ) -> Iterator[tuple[Loc, Any, tuple[str, ...]]]:
     """Every evidence item of a case model: its path in the file, the item, and the code paths
     of the coding it supports (the parts of a case, or of ``study.yaml``'s findings)."""
@@ -222,7 +223,9 @@ class QuoteChecker:
         self._unverified = 0
         self._first_unverified: Diagnostic | None = None
 
-    def check_case(self, case_id: str, model: BaseModel, doc: SourceDocument) -> list[Diagnostic]:
+    def check_case(
+        self, case_id: str, model: BaseModel | Record, doc: SourceDocument
+    ) -> list[Diagnostic]:
         """Check every quote of a valid case that names its document."""
         problems: list[Diagnostic] = []
         for loc, evidence, codes in evidence_items(self.framework, model):
