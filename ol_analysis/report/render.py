@@ -53,6 +53,7 @@ from ol_analysis.report.sources import (
     source_pages,
 )
 from ol_analysis.report.template_errors import template_location
+from ol_analysis.report.types import matrices_pages
 
 CHAPTER_SUFFIX = ".md.j2"
 
@@ -491,7 +492,8 @@ def render_html_pages(
     reuse: Callable[[str, str], bool] | None = None,
 ) -> Iterator[tuple[str, str]]:
     """The HTML site, page by page (so that thousands of case pages are never all in memory):
-    ``index.html``, a page per chapter, ``matrices.html``, ``cases/<id>.html`` and
+    ``index.html``, a page per chapter, ``matrices.html`` (and ``matrices-2.html``, … past
+    :data:`~ol_analysis.report.types.CASES_ON_A_MATRICES_PAGE` cases), ``cases/<id>.html`` and
     ``style.css``, each with its path relative to the ``html/`` folder.
 
     ``reuse(case_id, shared)`` is asked before each case page, with the text every page shares
@@ -507,7 +509,9 @@ def render_html_pages(
             f"{chapter.slug}.html",
             page("html/chapter.html", "", chapter=chapter, body=Markup(chapter.html)),
         )
-    yield "matrices.html", page("html/matrices.html", "")
+    pages = matrices_pages(ctx.data.order)
+    for current in pages:
+        yield current.name, page("html/matrices.html", "", pages=pages, current=current)
     for case_id in ctx.data.order:
         notes = site.case_notes(case_id)
         if reuse is not None and reuse(case_id, site.shared + repr(notes)):

@@ -6,7 +6,7 @@ exporters) can read but never change what a build gathered.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -105,6 +105,47 @@ BARS_DOWN_A_PAGE = 30
 """The most bars a chart draws one under another: a bar with a label of up to two lines takes
 a quarter inch, and the axis and legend take the rest of a page. Beyond it, the smallest
 share one bar."""
+
+
+CASES_ON_A_MATRICES_PAGE = 500
+"""The most cases one matrices page shows, a row each in every matrix: at 600 cases one page
+is 4.4 MB, at 10,000 it would be about 75 MB. More cases are split over ``matrices.html``,
+``matrices-2.html``, …"""
+
+
+@dataclass(frozen=True)
+class MatricesPage:
+    """One page of the matrices: its file name and the cases it shows, ``order[start:stop]``
+    of ``total``, from ``first`` to ``last``."""
+
+    name: str
+    start: int
+    stop: int
+    total: int
+    first: str
+    last: str
+
+    @property
+    def split(self) -> bool:
+        """Whether the page shows only some of the cases (the matrices take several pages)."""
+        return self.stop - self.start < self.total
+
+    def of(self, rows: Sequence[Any]) -> Sequence[Any]:
+        """The rows of this page's cases, of rows that follow the cases' order."""
+        return rows[self.start : self.stop]
+
+
+def matrices_pages(order: tuple[str, ...]) -> tuple[MatricesPage, ...]:
+    """The matrices pages of a study whose cases are ``order``; one page holds them all up to
+    :data:`CASES_ON_A_MATRICES_PAGE`."""
+    size, total = CASES_ON_A_MATRICES_PAGE, len(order)
+    pages = []
+    for number, start in enumerate(range(0, max(total, 1), size)):
+        stop = min(start + size, total)
+        name = "matrices.html" if number == 0 else f"matrices-{number + 1}.html"
+        first, last = (order[start], order[stop - 1]) if order else ("", "")
+        pages.append(MatricesPage(name, start, stop, total, first, last))
+    return tuple(pages)
 
 
 @dataclass(frozen=True)

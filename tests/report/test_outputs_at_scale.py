@@ -1,7 +1,7 @@
 """A full build of more cases than a page fits: the matrices page turns its matrices (a case a
-row, every case linked), the chapters caption the charts drawn as counts, the DOCX has no
-table wider than Word allows nor a figure taller than a page, and a cached rebuild gives the
-bytes of a clean build."""
+row, every case linked; past a page of cases, split over pages), the chapters caption the
+charts drawn as counts, the DOCX has no table wider than Word allows nor a figure taller than
+a page, and a cached rebuild gives the bytes of a clean build."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from docx.oxml.ns import qn
 import ol_analysis
 from ol_analysis.report.build import build_report
 from ol_analysis.report.data import ReportData, gather
+from ol_analysis.report.render import Provenance, RenderContext, make_env, render_html_pages
 from ol_analysis.report.types import LINES_DOWN_A_PAGE
 
 CASES = LINES_DOWN_A_PAGE + 4
@@ -101,3 +102,30 @@ def test_a_cached_rebuild_is_the_clean_build(study: Path, out: Path, frozen: Non
     clean = study / "clean"
     build_report(ol_analysis.load_study(study), clean, use_cache=False)
     assert files(out) == files(clean)
+
+
+def test_past_a_page_of_cases_the_matrices_are_split_over_pages(
+    data: ReportData, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("ol_analysis.report.types.CASES_ON_A_MATRICES_PAGE", 20)
+    context = RenderContext(data, Provenance("x", "1", None, "2024-05-01"))
+    pages = {
+        name: text
+        for name, text in render_html_pages(make_env(lang="nl"), context, [])
+        if name.startswith("matrices")
+    }
+    assert list(pages) == ["matrices.html", "matrices-2.html", "matrices-3.html"]
+    order = list(data.order)
+    slices = [order[0:20], order[20:40], order[40:]]
+    tables = 1 + len(data.status_matrices) + len(data.matrices)
+    for (name, page), cases in zip(pages.items(), slices, strict=True):
+        bodies = re.findall(r"<tbody>(.*?)</tbody>", page, re.S)
+        assert len(bodies) == tables
+        for body in bodies:
+            linked = re.findall(r'<tr><th scope="row"><a href="cases/([^"]+)\.html">\1</a>', body)
+            assert linked == cases, name
+        others = [other for other in pages if other != name]
+        nav = page.split('<nav class="matrix-pages">', 1)[1].split("</nav>", 1)[0]
+        assert re.findall(r'<a href="([^"]+)">', nav) == others
+        assert f"<strong>{cases[0]} – {cases[-1]}</strong>" in nav
+        assert f"totaal ({CASES} casussen)" in page
