@@ -101,6 +101,20 @@ class RenderContext:
     footnotes: bool = False
     source_links: SourceLinks | None = None
     """With ``build --include-sources``: quotes link to their place on the source pages."""
+    _figures_at: dict[str, Mapping[str, FigureRef]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    def figures_at(self, root: str) -> Mapping[str, FigureRef]:
+        """The figures with their paths as seen from ``root`` (``"../"``, ``"../../"``), made
+        once per root: each of a build's hundreds of pages sees every figure."""
+        found = self._figures_at.get(root)
+        if found is None:
+            found = self._figures_at[root] = {
+                name: FigureRef(ref.name, ref.title, f"{root}{ref.path}")
+                for name, ref in self.figures.items()
+            }
+        return found
 
 
 class _CompiledTemplates(BytecodeCache):
@@ -369,16 +383,12 @@ def markdown_to_html(markdown: str) -> Markup:
 
 
 def _context(ctx: RenderContext, output: f.Output, root: str) -> dict[str, Any]:
-    figures = {
-        name: FigureRef(ref.name, ref.title, f"{root}{ref.path}")
-        for name, ref in ctx.figures.items()
-    }
     links = ctx.source_links
     html_root = root.removesuffix("../")
     return {
         "data": ctx.data,
         "provenance": ctx.provenance,
-        "figures": figures,
+        "figures": ctx.figures_at(root),
         "output": output,
         "quote_href": None if links is None else partial(links.href, root=html_root),
     }

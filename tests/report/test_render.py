@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from ol_analysis.errors import StudyError
 from ol_analysis.report.data import ReportData, gather
 from ol_analysis.report.filters import approx, cases_noun, euro, join_and, number, words, years
 from ol_analysis.report.render import (
+    FigureRef,
     Provenance,
     RenderContext,
     make_env,
@@ -242,3 +244,14 @@ def test_a_template_edited_between_builds_is_compiled_again(tmp_path: Path) -> N
     other.mkdir()
     (other / "note.md.j2").write_text("other\n", encoding="utf-8")
     assert make_env(other).get_template("note.md.j2").render() == "other\n"
+
+
+def test_figures_as_seen_from_each_page_depth(tiny: ReportData) -> None:
+    figure = FigureRef("network_t1", "Netwerk t1", "figures/network_t1.svg")
+    ctx = RenderContext(tiny, PROVENANCE, {"network_t1": figure})
+    assert ctx.figures_at("../")["network_t1"].path == "../figures/network_t1.svg"
+    assert ctx.figures_at("../../")["network_t1"].path == "../../figures/network_t1.svg"
+    assert ctx.figures_at("../") is ctx.figures_at("../")
+    moved = FigureRef("network_t1", "Netwerk t1", "figures/network_t1b.svg")
+    later = replace(ctx, figures={"network_t1": moved})
+    assert later.figures_at("../")["network_t1"].path == "../figures/network_t1b.svg"
