@@ -4,7 +4,7 @@ once per case, so that this stays cheap for thousands of cases."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -85,6 +85,13 @@ class CaseTexts:
             if timeline is not None and timeline.kind == "records"
             else None
         )
+        self._seen: dict[Any, Any] = {}
+
+    def _shared(self, value: Any) -> Any:
+        """An equal value made for an earlier case, when there is one: items, records and
+        their fields repeat across cases (a team, a discipline), and a build of 10,000 cases
+        holds every view at once. The views are frozen, so sharing changes nothing they show."""
+        return self._seen.setdefault(value, value)
 
     def view(self, case: Any) -> tuple[CaseView, tuple[str, ...]]:
         """The case's view, and its framework-matrix cells (one per part)."""
@@ -100,13 +107,15 @@ class CaseTexts:
                 inferred += sum(1 for item in found if getattr(item, "inferred", False))
                 if group.kind == "records":
                     if found:
-                        records[group.label] = tuple(_record(r, group) for r in found)
+                        records[group.label] = tuple(
+                            self._shared(_record(r, group, self._shared)) for r in found
+                        )
                         bits.append(_records_cell(found, group))
                     continue
                 item = _item(case, group, found)
                 if item is None:
                     continue
-                items.append(item)
+                items.append(self._shared(item))
                 if item.text and item.text != FALSE_MARK:
                     bits.append(
                         group.label if item.text == TRUE_MARK else f"{group.label}: {item.text}"
@@ -172,9 +181,9 @@ def _field_text(record: Any, field: _Field) -> str | None:
     return str(value)
 
 
-def _record(record: Any, group: _Group) -> RecordView:
+def _record(record: Any, group: _Group, shared: Callable[[Any], Any]) -> RecordView:
     fields = tuple(
-        (field.label, text)
+        shared((field.label, text))
         for field in group.fields
         if (text := _field_text(record, field)) is not None
     )
