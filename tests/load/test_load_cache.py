@@ -79,3 +79,12 @@ def test_a_removed_case_is_forgotten(study: Path) -> None:
     shutil.copy(MINI / "cases" / "m02.yaml", study / "cases" / "m02.yaml")
     assert [c.id for c in load_study(study, cache=cache)] == ["m01", "m02"]
     assert cache.misses == 3
+
+
+def test_a_file_read_before_is_placed_at_its_line_by_a_later_problem(study: Path) -> None:
+    cache = CaseFileCache()
+    load_study(study, cache=cache)
+    shutil.copy(study / "cases" / "m01.yaml", study / "cases" / "m00.yaml")  # m01's id again
+    cached = _problems(study, cache)
+    assert any("m01.yaml:1:" in line and "duplicate-case" in line for line in cached), cached
+    assert cached == _problems(study, None)
