@@ -175,7 +175,8 @@ def build_report(
     report = _notify(progress)
     report("gather", 0)
     data = gather(study, lang=lang, order_by=order_by)
-    env = make_env(templates_dir, lang=lang)
+    compiled = out / COMPILED_TEMPLATES if use_cache else None
+    env = make_env(templates_dir, lang=lang, compiled=compiled)
     provenance = provenance or study_provenance(study, study.root)
     ensure_folder(out, "output folder")
     try:
@@ -252,6 +253,8 @@ def build_report(
 
 
 STEPS = 6
+COMPILED_TEMPLATES = ".cache/templates"
+"""Where a build keeps the compiled templates for the next build into the same folder."""
 
 
 def _notify(progress: Progress | None) -> Callable[[str, int], None]:
