@@ -234,6 +234,12 @@ def main() -> None:
             for name, result in zip(columns, results, strict=True):
                 if "error" in result:
                     print(f"        {name}: {result['error']}")
+            peaks = [
+                f"{name} {result['peak_mb']:.0f}"
+                for name, result in zip(columns, results, strict=True)
+                if "peak_mb" in result
+            ]
+            print(f"        peak MB per run: {', '.join(peaks)}")
             if results[2].get("steps"):
                 where = ", ".join(f"{step} {s:.2f}" for step, s in results[2]["steps"].items())
                 print(f"        full build, s per step: {where}")
