@@ -23,7 +23,7 @@ from pydantic import BaseModel
 from ol_analysis.core.casemodel import CaseModels, Record
 from ol_analysis.core.framework import Framework
 from ol_analysis.core.validate import validate_document
-from ol_analysis.core.yamlsource import SourceDocument, read_yaml
+from ol_analysis.core.yamlsource import MAX_FILE_BYTES, SourceDocument, read_yaml
 from ol_analysis.diagnostics import Diagnostic
 
 ReadCase = tuple[list[Diagnostic], BaseModel | Record | None, SourceDocument | None]
@@ -81,6 +81,8 @@ class CaseFileCache:
     def read(self, models: CaseModels, file: Path, shown: str) -> ReadCase:
         """What :func:`read_case` gives for ``file``, read again only when its bytes changed."""
         try:
+            if file.stat().st_size > MAX_FILE_BYTES:  # not read whole: read_case refuses it
+                return read_case(models, file, shown)
             digest = hashlib.blake2b(file.read_bytes(), digest_size=20).digest()
         except OSError:  # read_case says why, at the file's position
             return read_case(models, file, shown)

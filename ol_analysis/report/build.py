@@ -237,7 +237,7 @@ def build_report(
         if cache is not None:
             cache.prune()
         if rendered is not None and "html" in formats:
-            rendered(SiteState(env, ctx, chapter_nav(chapters), templates_dir))
+            rendered(SiteState(env, ctx, chapter_nav(chapters)))
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     report("done", 6)

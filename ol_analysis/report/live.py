@@ -122,7 +122,7 @@ class LiveBuild:
         data = _with_cases(site.ctx.data, now, saved)
         titles = figure_titles(data)
         figures = dict(site.ctx.figures)
-        drawn: dict[str, bytes] = {}
+        drawn: dict[str, bytes] = {}  # by figure name
         for case in saved:
             name = f"network_{case.id}"
             svg = network_figure(data, case.id)
@@ -132,11 +132,9 @@ class LiveBuild:
                 drawn[name] = svg
                 figures[name] = replace(figures[name], title=titles[name])
         pages = SitePages(site.env, replace(site.ctx, data=data, figures=figures), site.nav)
+        for name, svg in drawn.items():
+            write_bytes_atomic(self.out / "figures" / f"{name}.svg", svg)
         for case in saved:
-            if f"network_{case.id}" in drawn:
-                write_bytes_atomic(
-                    self.out / "figures" / f"network_{case.id}.svg", drawn[f"network_{case.id}"]
-                )
             page = pages.case_page(case.id).encode("utf-8")
             write_bytes_atomic(self.out / "html" / "cases" / f"{case.id}.html", page)
         self._study, self._site = now, replace(site, ctx=pages.ctx)

@@ -504,7 +504,6 @@ class SiteState:
     env: ImmutableSandboxedEnvironment
     ctx: RenderContext
     nav: tuple[tuple[str, str], ...]
-    templates_dir: Path | None = None
 
 
 def render_html_pages(

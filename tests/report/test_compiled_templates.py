@@ -41,17 +41,24 @@ def _new_process(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(render, "_COMPILED", {})
 
 
-def test_the_next_build_compiles_nothing_and_writes_the_same_bytes(
+def _first_build(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+) -> tuple[ol_analysis.Study, Path, dict[str, bytes]]:
+    """The shipped study built once, as by a process of its own: the study, where, what."""
     monkeypatch.setenv("OL_ANALYSIS_BUILD_DATE", "2024-05-01")
     study = ol_analysis.load_study(REPO)
     out = tmp_path / "build"
     _new_process(monkeypatch)
     build_report(study, out, formats=("md", "html"))
+    return study, out, _outputs(out)
+
+
+def test_the_next_build_compiles_nothing_and_writes_the_same_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    study, out, first = _first_build(tmp_path, monkeypatch)
     kept = sorted((out / COMPILED_TEMPLATES).glob("*.jinja"))
     assert len(kept) >= 10
-    first = _outputs(out)
     _new_process(monkeypatch)
     compiled = _compiles(monkeypatch)
     build_report(study, out, formats=("md", "html"))
@@ -62,12 +69,7 @@ def test_the_next_build_compiles_nothing_and_writes_the_same_bytes(
 def test_damaged_compiled_templates_are_compiled_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("OL_ANALYSIS_BUILD_DATE", "2024-05-01")
-    study = ol_analysis.load_study(REPO)
-    out = tmp_path / "build"
-    _new_process(monkeypatch)
-    build_report(study, out, formats=("md", "html"))
-    first = _outputs(out)
+    study, out, first = _first_build(tmp_path, monkeypatch)
     for kept in (out / COMPILED_TEMPLATES).glob("*.jinja"):
         kept.write_bytes(b"not compiled code")
     _new_process(monkeypatch)
